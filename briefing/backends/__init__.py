@@ -1,0 +1,1 @@
+"""Summarising backends: the extractive default and the OpenAI-compatible LLM."""

@@ -1,0 +1,193 @@
+"""Line-level removal of site chrome from text copied out of a news page.
+
+A page saved as text ("select all, copy") mixes the story with menus, "Top 5 This
+Week" lists, "Related Posts", author bios, comment forms and the site's date widget.
+Story paragraphs read as prose: they end in sentence punctuation and most of their
+words are lower case. Chrome reads as labels and headlines. Each line is classified on
+its own, plus one piece of state: after a chrome heading ("Popular Articles"), the
+headline list under it is chrome until prose starts again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefing.text import squash, words
+
+_HEADINGS = re.compile(
+    r"^(top \d+ (this|of the) (week|day|month)|top stories|related( posts| articles| stories)?|"
+    r"popular( articles| posts| stories| now)?|most (read|popular|viewed|shared)|trending( now)?|"
+    r"recommended( for you)?|you (may|might) (also )?like|more (from|in|on) .{1,40}|"
+    r"latest( news| articles| posts)?|editor'?s picks|must read|read (also|more|next)|"
+    r"leave a (reply|comment)|comments?( \(\d+\))?|\d+ comments?|"
+    r"(subscribe|sign up)( to| for)?( our)?( daily| weekly| free)? newsletter.*|newsletter|"
+    r"follow us.*|share this( article| story)?|tags?:?|categories|in this article|"
+    r"advertisement|sponsored( content)?|about the author|also read.*|see also)[:.!]?$",
+    re.IGNORECASE,
+)
+
+_BOILERPLATE = re.compile(
+    r"^(please enter your (comment|name|email).*|you have entered an incorrect email.*|"
+    r"save my name, email,? and website.*|post comment|submit|name\*?|email\*?|website|"
+    r"comment:?|reply|cancel reply|log ?in|sign ?in|sign up|register|subscribe( now)?|"
+    r"share( (on|via|to|with) [\w ]{1,20})?|tweet|pin( it)?|whatsapp|telegram|linkedin|facebook|twitter|x|reddit|"
+    r"email|print|copy link|read more.*|continue reading.*|click here.*|home|menu|search|"
+    r"skip to (main )?content|close|accept( all)?( cookies)?|reject( all)?|"
+    r"(©|\(c\)|copyright).*|all rights reserved.*|privacy( policy)?|terms( of (use|service))?|"
+    r"cookie (policy|settings)|contact( us)?|about( us)?|advertise( with us)?|"
+    r"we use cookies.*|this (site|website) uses cookies.*|by continuing to (use|browse).*|"
+    r"enter your email( address)?.*|your email address will not be published.*|"
+    r"required fields are marked.*|image:.*|photo:.*|photograph:.*|credit:.*|"
+    r"(file )?photo by .*|getty images|reuters/.*|listen to this article.*|"
+    r"\d+ min(ute)?s? read|updated:? .{0,40}|published:? .{0,40}|"
+    r"(previous|next) (article|post).*|load more|show more|view all.*|see all.*|"
+    r"back to top|powered by .*|rss|podcasts?|videos?|newsletters?|"
+    r"(thank you|thanks) for (reading|subscribing).*|support (our|independent) journalism.*|"
+    r"donate.*|join (us|our).*|get the latest.*|don't miss.*)$",
+    re.IGNORECASE,
+)
+
+_BIO = re.compile(
+    r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3} (is|has been|was) (an? |the )?[\w\s,-]{0,60}?"
+    r"\b(correspondent|reporter|journalist|editor|writer|contributor|columnist|"
+    r"analyst|producer|freelancer|stringer|photographer|author)\b",
+)
+_BIO_HINTS = re.compile(
+    r"\b(covering|covers|based in|has reported|has written|follow (him|her|them)|"
+    r"previously worked|joined .{1,40} in \d{4}|reach (him|her|them)|can be reached|"
+    r"specialis|specializ|contact (him|her|them))\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(by|written by|words by|reporting by)\s+[A-Z][^.]{1,80}$", re.IGNORECASE)
+_MONTHS = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?)"
+)
+_DAYS = r"(mon|tues|wednes|thurs|fri|satur|sun)day"
+_DATE_LINE = re.compile(
+    rf"^((published|updated|posted|last updated|date)\s*(on|at)?:?\s*)?({_DAYS},?\s*)?"
+    rf"(\d{{1,2}}\s+{_MONTHS}\.?,?\s+\d{{4}}|{_MONTHS}\.?\s+\d{{1,2}},?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}})([\s,T|-]*(at\s*)?\d{{1,2}}[:.]\d{{2}}(:\d{{2}})?\s*"
+    rf"(a\.?m\.?|p\.?m\.?)?\s*([A-Z]{{2,4}}|Z|[+-]\d{{2}}:?\d{{2}})?)?\s*$",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:copyright\s*)?(?:\d{4}\s*)?(?:-\s*\d{4}\s*)?"
+    r"(?P<site>[^.|]{3,60}?)(?:\s+(?:ltd|llc|inc|media|group|limited)\b.*|\.|\s*\||$)",
+    re.IGNORECASE,
+)
+_END = re.compile(r"[.!?…]['\"”’)\]]*$|[.!?…]$")
+
+
+@dataclass
+class CleanText:
+    """Story paragraphs recovered from a noisy page, with what the chrome told us."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    byline: str | None = None
+    date_lines: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    site: str | None = None
+
+
+def is_date_line(line: str) -> bool:
+    """True for a line that is only a date (a dateline or the site's date widget)."""
+    return bool(_DATE_LINE.match(squash(line)))
+
+
+def is_chrome(line: str) -> bool:
+    """True for a line that is site furniture whatever its position."""
+    line = squash(line)
+    return bool(
+        _HEADINGS.match(line) or _BOILERPLATE.match(line) or is_date_line(line) or _is_bio(line)
+    )
+
+
+def _is_bio(line: str) -> bool:
+    return bool(_BIO.match(line)) and bool(_BIO_HINTS.search(line))
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as a story paragraph rather than a label or headline."""
+    tokens = line.split()
+    if len(tokens) < 4:
+        return False
+    if not _END.search(line) and len(tokens) < 25:
+        return False
+    lowered = [w for w in words(line) if len(w) > 3]
+    capitalised = sum(1 for t in tokens if t[:1].isupper() and len(t) > 3)
+    return not lowered or capitalised / max(1, len(lowered)) < 0.6
+
+
+def _headline_like(line: str) -> bool:
+    tokens = line.split()
+    return 3 <= len(tokens) <= 25 and not line.endswith((".", ":", ";", ","))
+
+
+def clean_lines(lines: list[str]) -> CleanText:
+    """Story paragraphs, title, byline and date lines from the lines of a page."""
+    out = CleanText(paragraphs=[])
+    in_block = False
+    candidates: list[str] = []  # headline-like lines seen since the last paragraph
+    for raw in lines:
+        line = squash(raw)
+        if not line:
+            continue
+        if _HEADINGS.match(line):
+            in_block = True
+            out.removed.append(line)
+        elif is_date_line(line):
+            out.date_lines.append(line)
+            in_block = False
+        elif _BYLINE.match(line) and not out.paragraphs:
+            out.byline = re.sub(r"^(written |words |reporting )?by\s+", "", line, flags=re.I)
+            in_block = False
+        elif _BOILERPLATE.match(line) or _is_bio(line):
+            out.removed.append(line)
+            if (found := _COPYRIGHT.match(line)) and out.site is None:
+                out.site = found.group("site").strip()
+        elif is_prose(line) and not (in_block and len(line.split()) < 20):
+            if not out.paragraphs and candidates:
+                out.title = _best_title(candidates, line)
+            out.paragraphs.append(line)
+            in_block = False
+            candidates = []
+        else:
+            if _headline_like(line) and not in_block:
+                candidates.append(line)
+            out.removed.append(line)
+    if out.title is not None and out.title in out.removed:
+        out.removed.remove(out.title)
+    return out
+
+
+def _best_title(candidates: list[str], first_paragraph: str) -> str:
+    """The headline-like line sharing most words with the story's first paragraph."""
+    body = set(words(first_paragraph))
+
+    def overlap(line: str) -> tuple[int, int]:
+        return (len({w for w in words(line) if len(w) > 3} & body), candidates.index(line))
+
+    return max(candidates, key=overlap)
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Drop chrome lines that slipped through an HTML extractor; keep the rest as is."""
+    kept: list[str] = []
+    in_block = False
+    for paragraph in paragraphs:
+        line = squash(paragraph)
+        if not line:
+            continue
+        if _HEADINGS.match(line):
+            in_block = True
+            continue
+        if _BOILERPLATE.match(line) or _is_bio(line) or is_date_line(line):
+            continue
+        if in_block and not (is_prose(line) and len(line.split()) >= 20):
+            continue
+        in_block = False
+        kept.append(line)
+    return kept

@@ -1,0 +1,183 @@
+"""The `brief` command: thin over the library. Errors become one line on stderr.
+
+Exit codes: 0 briefing produced (and delivered, when asked); 1 nothing produced or a
+bad setting/input; other codes are documented by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from briefing import __version__
+from briefing.config import FORMATS, Settings, load_settings, masked
+from briefing.errors import BriefingError, ConfigError
+
+log = logging.getLogger("briefing")
+
+
+def _debug() -> bool:
+    return os.environ.get("BRIEF_DEBUG", "") not in ("", "0") or "--debug" in sys.argv
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one clean error line and exit."""
+    click.echo(f"brief: {message}", err=True)
+    sys.exit(code)
+
+
+def _configure_logging(verbose: bool, log_file: Path | None = None) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING
+    handlers: list[logging.Handler] = []
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handlers.append(RichHandler(show_path=False, show_time=False))
+    else:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("brief: %(levelname)s: %(message)s"))
+        handlers.append(stream)
+    if log_file is not None:
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        file_handler.setLevel(logging.INFO)
+        handlers.append(file_handler)
+    logging.basicConfig(level=min(level, logging.INFO if log_file else level), handlers=handlers,
+                        force=True)
+    for handler in handlers[:1]:
+        handler.setLevel(level)
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str], None]]:
+    """A rich spinner on a terminal; silence under cron (no terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda message: log.info(message)
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("Starting") as status:
+        yield lambda message: status.update(message)
+
+
+def _formats(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"use a comma-separated subset of {','.join(FORMATS)}")
+    return chosen
+
+
+def settings_from(ctx: click.Context, flags: dict[str, Any]) -> Settings:
+    """Effective settings for this command: file < env < flags."""
+    config = flags.pop("config", None) or ctx.find_root().params.get("config")
+    return load_settings(config, flags)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brief")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="TOML config file (default: ./brief.toml, then the user config dir).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def cli(config: Path | None, verbose: bool, debug: bool) -> None:
+    """brief: a cited daily situation report (SITREP) from the day's news.
+
+    Collects saved pages, feeds and URLs, extracts the article text, merges reports
+    of the same event, summarises them (offline extractive backend by default, or an
+    OpenAI-compatible LLM) and writes Markdown, HTML, PDF and JSON.
+    """
+    _configure_logging(verbose)
+
+
+@cli.command()
+@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of saved articles (.html .txt .md .json); repeatable.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Brief the 24 hours ending at the end of this day (UTC). Default: now.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default from config, else ./briefings).")
+@click.option("--format", "formats", help="Comma-separated formats: md,html,pdf,json (default all).")
+@click.option("--backend", type=click.Choice(["auto", "extractive", "openai"]),
+              help="auto = openai when an API key or base URL is configured, else extractive.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="TOML config file.")
+@click.pass_context
+def today(
+    ctx: click.Context,
+    inbox: tuple[Path, ...],
+    day: Any,
+    out_dir: Path | None,
+    formats: str | None,
+    backend: str | None,
+    config: Path | None,
+) -> None:
+    """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
+
+    Prints the paths written. Exits 0 when a briefing was produced, 1 with a one-line
+    error when nothing could be produced.
+    """
+    from briefing.pipeline import run_today
+
+    settings = settings_from(ctx, {
+        "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
+        "formats": _formats(formats), "backend": backend,
+    })
+    if settings.log_file:
+        _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
+    the_day: date | None = day.date() if day else None
+    with progress_reporter() as progress:
+        result = run_today(settings, day=the_day, progress=progress)
+    for path in result.paths.values():
+        click.echo(str(path))
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the effective configuration."""
+
+
+@config.command("show")
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """Print the effective settings (file < environment < flags), secrets masked."""
+    settings = settings_from(ctx, {})
+    click.echo(json.dumps(masked(settings), indent=2, default=str))
+
+
+def main() -> None:
+    """Console-script entry point: run the CLI, turn BriefingError into one line."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        fail("aborted", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BriefingError as exc:
+        if _debug():
+            raise
+        fail(str(exc), getattr(exc, "exit_code", 1))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except OSError as exc:
+        if _debug():
+            raise
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+__all__ = ["ConfigError", "cli", "main"]

@@ -1,0 +1,260 @@
+"""Settings: shipped defaults < TOML config file < environment < command-line flags.
+
+The config file is the first of: ``--config FILE``, ``./brief.toml``, the user config
+dir's ``brief.toml``. Environment variables: ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
+``BRIEF_<KEY>`` for top-level keys and ``BRIEF_<SECTION>_<KEY>`` for sections, plus the
+mail aliases listed in ``ENV_ALIASES``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from briefing.errors import ConfigError
+
+Backend = Literal["auto", "extractive", "openai"]
+FORMATS = ("md", "html", "pdf", "json")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class LLMSettings(_Section):
+    """The OpenAI-compatible endpoint and how to use it."""
+
+    model: str = "gpt-4o-mini"
+    map_model: str | None = None  # cheaper model for per-chunk extraction
+    reduce_model: str | None = None  # stronger model for synthesis
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    organization: str | None = None
+    project: str | None = None
+    temperature: float = 0.0
+    timeout: float = 60.0
+    max_retries: int = 3
+    max_concurrency: int = 4
+    token_budget: int = 200_000
+    chunk_tokens: int = 2_000
+    context_tokens: int | None = None  # model context window; looked up when unset
+    deadline: float = 900.0  # seconds for the whole LLM phase
+    on_unverified: Literal["drop", "mark"] = "drop"
+    max_output_tokens: int = 1_500  # per request; reserved from the budget before calling
+    structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
+
+
+class FetchSettings(_Section):
+    """How feeds and pages are fetched."""
+
+    user_agent: str = "brief/0.1 (+https://github.com/brief-sitrep/brief)"
+    timeout: float = 20.0
+    total_timeout: float = 120.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    per_host_delay: float = 1.0
+    max_concurrency: int = 16
+    allow_private: bool = False
+    respect_robots: bool = True
+
+
+class SourceConfig(_Section):
+    """A feed or page the user follows."""
+
+    url: str
+    name: str | None = None
+    tag: str | None = None
+    reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
+    kind: Literal["feed", "page"] = "feed"
+    allow_private: bool = False
+
+
+class EmailSettings(_Section):
+    """Where and how the briefing is mailed."""
+
+    enabled: bool = False
+    to: list[str] = Field(default_factory=list)
+    from_: str | None = Field(default=None, alias="from")
+    host: str | None = None
+    port: int | None = None
+    security: Literal["ssl", "starttls", "none"] = "starttls"
+    username: str | None = None
+    password_env: str = "BRIEF_SMTP_PASSWORD"
+    password_file: str | None = None
+    timeout: float = 30.0
+    subject: str = "SITREP {date} — {developments} developments"
+    list_unsubscribe: str | None = None
+    operator: str | None = None  # failure mail goes here
+    send_time: str = "06:30"
+    timezone: str = "UTC"
+    ca_file: str | None = None  # extra CA bundle to trust (a private mail server's CA)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+class Settings(_Section):
+    """Everything a run needs; see the module docstring for precedence."""
+
+    inbox: list[Path] = Field(default_factory=list)
+    out_dir: Path = Path("briefings")
+    db_path: Path = Path("brief.db")
+    formats: list[Literal["md", "html", "pdf", "json"]] = Field(
+        default_factory=lambda: list(FORMATS)
+    )
+    backend: Backend = "auto"
+    title: str = "Situation Report"
+    window_hours: int = 24
+    templates_dir: Path | None = None
+    max_file_bytes: int = 5_000_000
+    takeaways: int = 5
+    log_file: Path | None = None
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    config_file: Path | None = None
+
+    def resolved_backend(self) -> Literal["extractive", "openai"]:
+        """`auto` means openai when a key or base URL is configured."""
+        if self.backend != "auto":
+            return self.backend
+        return "openai" if (self.llm.api_key or self.llm.base_url) else "extractive"
+
+
+# Environment variables that do not follow BRIEF_<SECTION>_<KEY>.
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "OPENAI_API_KEY": ("llm", "api_key"),
+    "OPENAI_BASE_URL": ("llm", "base_url"),
+    "BRIEF_EMAIL_TO": ("email", "to"),
+    "BRIEF_EMAIL_FROM": ("email", "from"),
+    "BRIEF_SMTP_HOST": ("email", "host"),
+    "BRIEF_SMTP_PORT": ("email", "port"),
+    "BRIEF_SMTP_USER": ("email", "username"),
+}
+_SECTIONS = {"llm": LLMSettings, "fetch": FetchSettings, "email": EmailSettings}
+_LIST_KEYS = {("inbox",), ("formats",), ("email", "to")}
+_IGNORED_ENV = {"BRIEF_DEBUG", "BRIEF_SMTP_PASSWORD", "BRIEF_CONFIG"}
+
+
+def find_config_file(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """The config file to read, or None when there is none."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} not found: check the --config path")
+        return explicit
+    if env.get("BRIEF_CONFIG"):
+        return find_config_file(Path(env["BRIEF_CONFIG"]), {})
+    local = Path("brief.toml")
+    if local.is_file():
+        return local
+    from platformdirs import user_config_dir
+
+    user = Path(user_config_dir("brief")) / "brief.toml"
+    return user if user.is_file() else None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse a TOML config file into a plain dict."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings given as environment variables, as a nested dict."""
+    out: dict[str, Any] = {}
+    for name, value in env.items():
+        if not value or name in _IGNORED_ENV:
+            continue
+        if name in ENV_ALIASES:
+            path: tuple[str, ...] = ENV_ALIASES[name]
+        elif name.startswith("BRIEF_"):
+            path = _env_path(name[len("BRIEF_") :].lower())
+        else:
+            continue
+        _put(out, path, value.split(",") if path in _LIST_KEYS else value)
+    return out
+
+
+def _env_path(key: str) -> tuple[str, ...]:
+    for section in _SECTIONS:
+        if key.startswith(section + "_"):
+            return (section, key[len(section) + 1 :])
+    return (key,)
+
+
+def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        tree = tree.setdefault(part, {})
+    tree[path[-1]] = value
+
+
+def merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base`` (sections merge, other values replace)."""
+    result = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def load_settings(
+    config: Path | None = None,
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the effective settings from file, environment and flags."""
+    env = os.environ if env is None else env
+    path = find_config_file(config, env)
+    data: dict[str, Any] = read_config_file(path) if path else {}
+    data = merge(data, env_overrides(env))
+    data = merge(data, {k: v for k, v in (flags or {}).items() if v is not None})
+    if path is not None:
+        data["config_file"] = path
+        data = _relative_to(path.parent, data)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+
+
+def _relative_to(base: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Paths written in a config file are relative to that file, not to the cwd."""
+    for key in ("out_dir", "db_path", "templates_dir", "log_file"):
+        if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
+            data[key] = str(base / data[key])
+    if isinstance(data.get("inbox"), list):
+        data["inbox"] = [
+            str(base / p) if isinstance(p, str) and not Path(p).is_absolute() else p
+            for p in data["inbox"]
+        ]
+    return data
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    where = f" (from {path} or the environment)" if path else ""
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"bad setting '{key}'{where}: {err['msg']}{more}"
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """The settings as a dict for display, with secrets masked."""
+    data = settings.model_dump(mode="json", by_alias=True)
+    key = settings.llm.api_key
+    if key is not None:
+        raw = key.get_secret_value()
+        data["llm"]["api_key"] = (raw[:3] + "…" + raw[-2:]) if len(raw) > 8 else "***"
+    return data

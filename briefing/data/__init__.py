@@ -1,0 +1,1 @@
+"""Shipped prompts and templates land here in an installed wheel."""

@@ -1,0 +1,72 @@
+"""Errors that brief raises, all under one base class.
+
+The CLI turns each into one clean line (``brief: <message>``) and re-raises with a
+traceback under ``--debug`` or ``BRIEF_DEBUG=1``.
+
+    BriefingError                 anything brief reports to a user
+     +-- ConfigError              a bad setting: names the key or the file
+     +-- SourceError              an input file, feed or URL that cannot be read
+     |    +-- FetchError          a network fetch failed (status, timeout, too large)
+     |    +-- BlockedAddressError a fetch would reach a private/loopback address
+     |    +-- HTTPStatusError     the server answered with an error status
+     +-- StoreError               the SQLite article store cannot be used
+     +-- BackendError             the summarising backend failed
+     |    +-- LLMError            the LLM endpoint failed or answered badly
+     +-- RenderError              a template or the PDF could not be rendered
+     +-- DeliveryError            the briefing could not be delivered (SMTP)
+     +-- NothingToReportError     no usable article: nothing was produced
+"""
+
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """Base class: an error a user should see as one line."""
+
+
+class ConfigError(BriefingError):
+    """A setting in the config file, environment or flags is invalid."""
+
+
+class SourceError(BriefingError):
+    """An input (file, feed, URL) cannot be read; names the input."""
+
+
+class FetchError(SourceError):
+    """A network fetch failed: status, timeout, size cap or content type."""
+
+
+class BlockedAddressError(FetchError):
+    """A fetch would reach a private, loopback or otherwise reserved address."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered a fetch with an error status (kept in ``status``)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class StoreError(BriefingError):
+    """The SQLite article store cannot be opened or written."""
+
+
+class BackendError(BriefingError):
+    """The summarising backend failed."""
+
+
+class LLMError(BackendError):
+    """The LLM endpoint failed or answered with something unusable."""
+
+
+class RenderError(BriefingError):
+    """A template, the HTML or the PDF could not be rendered."""
+
+
+class DeliveryError(BriefingError):
+    """The briefing could not be delivered."""
+
+
+class NothingToReportError(BriefingError):
+    """No usable article was found, so no briefing was produced."""

@@ -1,0 +1,288 @@
+"""Extraction: from a saved page's bytes to an Article with clean text and metadata.
+
+HTML goes through trafilatura in precision mode after hidden elements are removed
+(text a reader cannot see has no place in a briefing, and is where injected
+instructions hide). Plain text and Markdown go through our own line-level chrome
+cleaner. Every path ends with the same chrome pass and the prompt-injection filter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime, time
+from typing import Any
+
+from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
+from briefing.errors import SourceError
+from briefing.models import Article, DateSource, RawDocument, SourceRef
+from briefing.safety import is_injection, strip_injections
+from briefing.store import clean_url, text_hash
+from briefing.text import squash
+
+log = logging.getLogger(__name__)
+
+MIN_WORDS = 40  # below this a page has no story worth briefing
+_HIDDEN_XPATH = (
+    "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
+    " or contains(translate(@style,' ',''),'visibility:hidden')"
+    " or contains(translate(@style,' ',''),'font-size:0')]"
+)
+_DATE_META = (
+    "article:published_time", "og:published_time", "datepublished", "date", "dc.date",
+    "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date",
+)
+
+
+def extract_document(raw: RawDocument) -> Article:
+    """Turn one collected document into an Article, or raise SourceError saying why not."""
+    text = decode(raw.content, raw.location)
+    if raw.media_type == "html":
+        article = _from_html(text, raw)
+    elif raw.media_type == "json":
+        article = _from_json(text, raw)
+    elif raw.media_type == "markdown":
+        article = _from_lines(_markdown_lines(text), raw)
+    else:
+        article = _from_lines(text.splitlines(), raw)
+    return _finish(article, raw)
+
+
+def decode(content: bytes, location: str) -> str:
+    """Bytes to text: UTF-8 (or a BOM's encoding, or a declared HTML charset)."""
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(f"{location}: binary file, not a saved article")
+    declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", content[:4096], re.I)
+    encodings = ["utf-8-sig"]
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif declared:
+        encodings.insert(0, declared.group(1).decode("ascii", "replace"))
+    for encoding in encodings:
+        try:
+            text = content.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_binary(text):
+            break
+        return text
+    raise SourceError(f"{location}: not valid UTF-8 text (re-save the page as UTF-8)")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return controls > len(sample) * 0.01
+
+
+def _from_html(html: str, raw: RawDocument) -> Article:
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception as exc:  # lxml raises several unrelated types on bad markup
+        raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
+    meta = _html_metadata(tree)
+    hidden_injections = _drop_hidden(tree)
+    cleaned = lxml.html.tostring(tree, encoding="unicode")
+    document = trafilatura.bare_extraction(
+        cleaned, url=raw.url, favor_precision=True, include_comments=False,
+        include_tables=False, with_metadata=True,
+    )
+    if document is None or not getattr(document, "text", None):
+        raise SourceError(f"{raw.location}: no article text found in the page")
+    published = meta.get("published") or _htmldate(html)
+    article = Article(
+        title=squash(meta.get("title") or getattr(document, "title", None) or ""),
+        text="\n\n".join(clean_paragraphs(document.text.splitlines())),
+        url=raw.url or meta.get("url") or getattr(document, "url", None),
+        site=meta.get("site") or getattr(document, "sitename", None),
+        author=getattr(document, "author", None),
+        published_at=published,
+        date_source=DateSource.PAGE if published else DateSource.NONE,
+    )
+    article.suspicious_passages += hidden_injections
+    return article
+
+
+def _drop_hidden(tree: Any) -> int:
+    """Remove elements a reader cannot see; count those that address an AI."""
+    injections = 0
+    for element in tree.xpath(_HIDDEN_XPATH):
+        if is_injection(element.text_content()):
+            injections += 1
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for element in tree.xpath("//script|//style|//noscript|//template|//iframe"):
+        element.getparent().remove(element)
+    return injections
+
+
+def _html_metadata(tree: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for element in tree.xpath("//meta[@content]"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "")
+        key, content = key.lower(), element.get("content").strip()
+        if key in ("og:title", "twitter:title") and content:
+            meta.setdefault("title", content)
+        elif key == "og:site_name" and content:
+            meta.setdefault("site", content)
+        elif key == "og:url" and content:
+            meta.setdefault("url_og", content)
+        elif key in _DATE_META and "published" not in meta:
+            meta["published"] = parse_datetime(content)
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    meta["url"] = canonical[0].strip() if canonical else meta.pop("url_og", None)
+    if not meta.get("title"):
+        h1 = tree.xpath("//h1")
+        titles = tree.xpath("//title")
+        meta["title"] = (h1 or titles)[0].text_content() if (h1 or titles) else None
+    if meta.get("published") is None:
+        meta.pop("published", None)
+        for value in tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime"):
+            if (parsed := parse_datetime(value)) is not None:
+                meta["published"] = parsed
+                break
+    return meta
+
+
+def _htmldate(html: str) -> datetime | None:
+    """A date from page markup only (no guessing from the site's date widget)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, extensive_search=False, original_date=True)
+    except Exception:  # htmldate can fail on odd markup; a missing date is fine
+        return None
+    return parse_datetime(found) if found else None
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime as an aware UTC datetime; None when unparseable."""
+    if not value:
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return _parse_text_date(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def _parse_text_date(line: str) -> datetime | None:
+    """Dates as sites print them: '24 November 2026 09:15 GMT', 'Nov. 24, 2026, 7:30 a.m.'."""
+    text = line.lower()
+    iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+    day_first = re.search(r"\b(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", text)
+    month_first = re.search(r"\b([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", text)
+    try:
+        if iso:
+            year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+        elif day_first and day_first[2] in _MONTHS:
+            year, month, day = int(day_first[3]), _MONTHS[day_first[2]], int(day_first[1])
+        elif month_first and month_first[1] in _MONTHS:
+            year, month, day = int(month_first[3]), _MONTHS[month_first[1]], int(month_first[2])
+        else:
+            return None
+        clock = re.search(r"\b(\d{1,2})[:.](\d{2})\s*(a\.?m\.?|p\.?m\.?)?", text[text.find(
+            str(year)) + 4:] if str(year) in text else "")
+        hour, minute = (int(clock[1]), int(clock[2])) if clock else (0, 0)
+        if clock and clock[3] and clock[3].startswith("p") and hour < 12:
+            hour += 12
+        return datetime.combine(
+            datetime(year, month, day).date(), time(hour % 24, minute), tzinfo=UTC
+        )
+    except ValueError:
+        return None
+
+
+def _from_lines(lines: list[str], raw: RawDocument) -> Article:
+    cleaned = clean_lines(lines)
+    # The dateline carries a time; the site's date widget usually does not.
+    timed = [line for line in cleaned.date_lines if re.search(r"\d[:.]\d\d", line)]
+    published = next(
+        (d for line in timed + cleaned.date_lines if (d := _parse_text_date(line)) is not None),
+        None,
+    )
+    return Article(
+        title=cleaned.title or (cleaned.paragraphs[0][:120] if cleaned.paragraphs else ""),
+        text="\n\n".join(cleaned.paragraphs),
+        author=cleaned.byline,
+        site=cleaned.site,
+        url=raw.url,
+        published_at=published,
+        date_source=DateSource.PAGE if published else DateSource.NONE,
+    )
+
+
+def _markdown_lines(text: str) -> list[str]:
+    """Markdown blocks as plain lines: headings become title candidates, links keep text."""
+    lines = []
+    for block in re.split(r"\n\s*\n", text):
+        block = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)  # images
+        block = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", block)  # links keep their text
+        block = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", block)
+        block = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", "", block, flags=re.M)
+        lines.append(squash(block))
+    return lines
+
+
+def _from_json(text: str, raw: RawDocument) -> Article:
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{raw.location}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise SourceError(f"{raw.location}: JSON item needs a 'text' string (and a 'title')")
+    body = [squash(p) for p in re.split(r"\n\s*\n|\n", item["text"]) if p.strip()]
+    published = parse_datetime(str(item.get("published") or item.get("published_at") or ""))
+    return Article(
+        title=squash(str(item.get("title") or "")),
+        text="\n\n".join(clean_paragraphs(body)),
+        url=item.get("url") if isinstance(item.get("url"), str) else raw.url,
+        site=item.get("site") if isinstance(item.get("site"), str) else None,
+        author=item.get("author") if isinstance(item.get("author"), str) else None,
+        published_at=published,
+        date_source=DateSource.PAGE if published else DateSource.NONE,
+    )
+
+
+def _finish(article: Article, raw: RawDocument) -> Article:
+    """Shared last steps: injection filter, feed fallbacks, hash, source reference."""
+    paragraphs, injected = strip_injections(article.paragraphs)
+    paragraphs = [p for p in paragraphs if not is_date_line(p)]
+    article.text = "\n\n".join(paragraphs)
+    article.suspicious_passages += injected
+    if len(article.text.split()) < MIN_WORDS:
+        raise SourceError(f"{raw.location}: too little article text ({len(article.text.split())}"
+                          " words); is this a saved article page?")
+    if article.published_at is None and raw.published_at is not None:
+        article.published_at, article.date_source = raw.published_at, raw.date_source
+    if not article.title:
+        article.title = raw.feed_title or article.paragraphs[0][:120]
+    article.url = clean_url(article.url or raw.url)
+    article.fetched_at = raw.fetched_at
+    article.content_hash = text_hash(article.text)
+    if injected or article.suspicious_passages:
+        log.warning("%s: removed %d passage(s) addressed to an AI", raw.location,
+                    article.suspicious_passages)
+    article.sources = [
+        SourceRef(
+            kind=raw.kind, location=raw.location, url=article.url, site=article.site,
+            title=article.title, name=raw.source_name, published_at=article.published_at,
+        )
+    ]
+    return article

@@ -1,0 +1,274 @@
+"""Data that crosses pipeline stages.
+
+sources -> RawDocument -> extract -> Article -> store -> group -> Development
+-> summarise (backend) -> DevelopmentSummary -> compose -> Sitrep -> render.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceKind(StrEnum):
+    """Where an input came from."""
+
+    INBOX = "inbox"
+    FEED = "feed"
+    URL = "url"
+
+
+class DateSource(StrEnum):
+    """How an article's published time was established."""
+
+    PAGE = "page"  # the page's own metadata or text
+    FEED = "feed"  # the feed item's published date
+    FEED_UPDATED = "feed-updated"  # the feed item's updated date
+    FEED_CHANNEL = "feed-channel"  # the feed's own date
+    FETCHED = "fetched"  # nothing better: the time we fetched it
+    NONE = "none"  # undated
+
+
+class RawDocument(BaseModel):
+    """One input as collected, before extraction: a file's or a response's bytes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SourceKind
+    location: str  # file path or URL, as the user would recognise it
+    media_type: str  # "html", "text", "markdown", "json"
+    content: bytes
+    url: str | None = None  # the page's URL when known (fetched, or from JSON export)
+    source_name: str | None = None  # configured source name (feeds)
+    feed_title: str | None = None
+    feed_summary: str | None = None  # the feed's own summary, used when the page fails
+    published_at: datetime | None = None  # the feed's date, if any
+    date_source: DateSource = DateSource.NONE
+    fetched_at: datetime | None = None
+
+
+class SourceRef(BaseModel):
+    """One place an article was found: a file, a feed item or a URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SourceKind
+    location: str
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    name: str | None = None
+    published_at: datetime | None = None
+
+
+class Article(BaseModel):
+    """An extracted article: clean text plus metadata, one per distinct text."""
+
+    id: str = ""  # stable id assigned by the store (content hash prefix)
+    title: str
+    text: str  # clean body, paragraphs separated by blank lines
+    url: str | None = None  # canonical URL, tracking parameters removed
+    site: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    date_source: DateSource = DateSource.NONE
+    fetched_at: datetime | None = None
+    content_hash: str = ""
+    sources: list[SourceRef] = Field(default_factory=list)
+    suspicious_passages: int = 0  # text addressed to an AI, kept out of the text
+    notes: list[str] = Field(default_factory=list)  # e.g. "feed summary used"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into paragraphs."""
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def undated(self) -> bool:
+        """True when no date could be established for the article."""
+        return self.published_at is None
+
+
+class Skipped(BaseModel):
+    """An input that was left out of the briefing, and why."""
+
+    location: str
+    reason: str
+
+
+class Story(BaseModel):
+    """Near-identical copies of one text (a wire story on several sites)."""
+
+    articles: list[Article]
+
+    @property
+    def lead(self) -> Article:
+        """The copy used to read the story: the longest text."""
+        return max(self.articles, key=lambda a: len(a.text))
+
+
+class Development(BaseModel):
+    """One event or thread of the day: the stories that report it."""
+
+    id: str
+    stories: list[Story]
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article in the development, copies included."""
+        return [a for s in self.stories for a in s.articles]
+
+
+class ChunkPart(BaseModel):
+    """A span of one article inside a chunk, with its character offsets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    start: int  # offset into Article.text
+    end: int
+    text: str  # Article.text[start:end]
+    tokens: int = 0
+
+
+class Chunk(BaseModel):
+    """Article text sized for one LLM request: one piece of a long article, or short ones."""
+
+    id: str
+    parts: list[ChunkPart]
+    tokens: int  # budgeted tokens of the parts, per-part framing included
+
+
+class Citation(BaseModel):
+    """A pointer from a statement to the article(s) it came from, before numbering."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    quote: str | None = None  # verbatim supporting text, when the backend gives one
+
+
+class Statement(BaseModel):
+    """A sentence in the briefing with the articles that support it."""
+
+    text: str
+    citations: list[Citation]
+    verified: bool = True
+    attribution: str | None = None  # "according to residents", when the source gave one
+
+
+class KeyFigure(BaseModel):
+    """A number a source gave, with the sentence it stands in."""
+
+    value: str  # "at least 27", "1,200 fighters"
+    context: str  # the sentence, verbatim
+    citations: list[Citation]
+
+
+class DevelopmentSummary(BaseModel):
+    """What a backend returns for one development."""
+
+    development_id: str
+    headline: Statement
+    points: list[Statement]
+    figures: list[KeyFigure] = Field(default_factory=list)
+    conflicts: list[Statement] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # e.g. "fell back to extractive"
+
+
+class SourceEntry(BaseModel):
+    """A numbered source in the briefing."""
+
+    number: int
+    article_id: str
+    title: str
+    site: str | None = None
+    url: str | None = None
+    file: str | None = None
+    published_at: datetime | None = None
+    undated: bool = False
+
+
+class CitedText(BaseModel):
+    """A rendered statement: text plus the numbers of its sources."""
+
+    text: str
+    sources: list[int]
+    verified: bool = True
+
+
+class DevelopmentSection(BaseModel):
+    """One development as rendered."""
+
+    headline: CitedText
+    points: list[CitedText]
+    conflicts: list[CitedText] = Field(default_factory=list)
+    sources: list[int]
+    notes: list[str] = Field(default_factory=list)
+
+
+class FigureEntry(BaseModel):
+    """A key figure as rendered."""
+
+    value: str
+    context: str
+    sources: list[int]
+
+
+class Coverage(BaseModel):
+    """What the briefing read, used, merged and left out."""
+
+    articles_read: int = 0
+    articles_used: int = 0
+    duplicates_merged: int = 0
+    out_of_window: int = 0
+    skipped: list[Skipped] = Field(default_factory=list)
+    undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
+    suspicious_passages: int = 0
+    unverified_claims: int = 0
+    dropped_claims: int = 0
+    source_health: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Sitrep(BaseModel):
+    """The briefing: the contract between compose and render, and the JSON output."""
+
+    title: str
+    date: str  # YYYY-MM-DD of the cut-off
+    period_start: datetime
+    period_end: datetime
+    generated_at: datetime
+    backend: str
+    model: str | None = None
+    warning: str | None = None  # e.g. "inputs are older than the window"
+    takeaways: list[CitedText]
+    developments: list[DevelopmentSection]
+    key_figures: list[FigureEntry] = Field(default_factory=list)
+    outlook: list[CitedText] = Field(default_factory=list)
+    sources: list[SourceEntry]
+    coverage: Coverage
+
+
+class SummaryOptions(BaseModel):
+    """What the pipeline asks of a backend."""
+
+    max_points: int = 5
+    min_points: int = 2
+    takeaways: int = 5  # clamped to 3..7
+    date: str = ""
+
+
+class Summary(BaseModel):
+    """What a backend returns for the whole day."""
+
+    backend: str
+    model: str | None = None
+    developments: list[DevelopmentSummary]
+    takeaways: list[Statement]
+    outlook: list[Statement] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    unverified_claims: int = 0
+    dropped_claims: int = 0

@@ -1,0 +1,159 @@
+"""The day's run: collect -> extract -> store -> group -> summarise -> compose -> render."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from briefing.backends.base import SummaryBackend
+from briefing.compose import compose
+from briefing.config import Settings
+from briefing.errors import BackendError, NothingToReportError, SourceError
+from briefing.extract import extract_document
+from briefing.group import group
+from briefing.models import Article, Coverage, RawDocument, Sitrep, Skipped, SummaryOptions
+from briefing.render import render
+from briefing.sources import inbox
+from briefing.store import Store
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the briefing, its files, and what it read."""
+
+    sitrep: Sitrep
+    paths: dict[str, Path]
+    articles: list[Article] = field(default_factory=list)
+
+
+def window(day: date | None, now: datetime | None = None, hours: int = 24) -> tuple[datetime, datetime]:
+    """The period covered: the ``hours`` ending at the end of ``day`` (UTC), or now."""
+    if day is not None:
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+    else:
+        end = (now or datetime.now(UTC)).astimezone(UTC)
+    return end - timedelta(hours=hours), end
+
+
+def make_backend(name: str, settings: Settings) -> SummaryBackend:
+    """The backend by name; the LLM backend is imported only when asked for."""
+    if name == "extractive":
+        from briefing.backends.extractive import ExtractiveBackend
+
+        return ExtractiveBackend()
+    try:
+        from briefing.backends.openai_backend import OpenAIBackend
+    except ImportError as exc:
+        raise BackendError(f"the openai backend is not available: {exc}") from None
+    return OpenAIBackend.from_settings(settings)  # type: ignore[no-any-return]
+
+
+def extract_all(
+    documents: Sequence[RawDocument], store: Store, skipped: list[Skipped]
+) -> list[str]:
+    """Extract and store each document; a bad one is skipped with its reason."""
+    ids: list[str] = []
+    for document in documents:
+        try:
+            article = extract_document(document)
+        except SourceError as exc:
+            skipped.append(Skipped(location=document.location, reason=_reason(exc, document)))
+            continue
+        stored, _ = store.add(article)
+        ids.append(stored.id)
+    return ids
+
+
+def _reason(exc: SourceError, document: RawDocument) -> str:
+    message = str(exc)
+    prefix = f"{document.location}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def select(
+    candidates: Sequence[Article], start: datetime, end: datetime
+) -> tuple[list[Article], int]:
+    """Articles in [start, end) (undated ones kept); and how many fell outside."""
+    inside = [a for a in candidates if a.published_at is None or start <= a.published_at < end]
+    return inside, len(candidates) - len(inside)
+
+
+def run_today(
+    settings: Settings,
+    *,
+    day: date | None = None,
+    now: datetime | None = None,
+    extra_documents: Sequence[RawDocument] = (),
+    source_health: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> RunResult:
+    """Produce the day's briefing files from the configured inbox(es) and the store."""
+    say = progress or (lambda message: None)
+    now = now or datetime.now(UTC)
+    start, end = window(day, now, settings.window_hours)
+
+    say("Reading the inbox")
+    documents, skipped = inbox.collect(settings.inbox, settings.max_file_bytes)
+    documents = [*documents, *extra_documents]
+    with Store(settings.db_path) as store:
+        say(f"Extracting {len(documents)} documents")
+        ids = extract_all(documents, store, skipped)
+        in_store = store.in_window(start, end)
+        candidates = store.articles([*ids, *(a.id for a in in_store)])
+    articles, out_of_window = select(candidates, start, end)
+    coverage = Coverage(
+        articles_read=len(candidates) + len(skipped),
+        out_of_window=out_of_window,
+        skipped=skipped,
+        undated=[a.title for a in articles if a.undated],
+        suspicious_passages=sum(a.suspicious_passages for a in articles),
+        duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
+        source_health=list(source_health),
+    )
+    if not articles:
+        raise NothingToReportError(_nothing_message(settings.inbox, len(candidates), skipped))
+
+    say(f"Grouping {len(articles)} articles")
+    developments = group(articles)
+    coverage.duplicates_merged += sum(len(s.articles) - 1 for d in developments for s in d.stories)
+
+    backend_name = settings.resolved_backend()
+    say(f"Summarising {len(developments)} developments ({backend_name})")
+    backend = make_backend(backend_name, settings)
+    summary = backend.summarise(developments, SummaryOptions(
+        takeaways=settings.takeaways, date=(day or end.date()).isoformat()
+    ))
+
+    day_label = (day or end.date()).isoformat()
+    sitrep = compose(
+        summary, developments, coverage,
+        title=f"{settings.title} — {day_label}", date=day_label, period=(start, end),
+        generated_at=now, warning=_staleness(articles, start),
+    )
+    say("Rendering " + ", ".join(settings.formats))
+    paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
+    return RunResult(sitrep=sitrep, paths=paths, articles=articles)
+
+
+def _staleness(articles: Sequence[Article], start: datetime) -> str | None:
+    dated = [a.published_at for a in articles if a.published_at is not None]
+    if articles and not dated:
+        return "no article in this briefing carries a publication date"
+    return None
+
+
+def _nothing_message(folders: Sequence[Path], seen: int, skipped: Sequence[Skipped]) -> str:
+    where = ", ".join(str(f) for f in folders) or "(no inbox configured)"
+    if seen:
+        return (f"no article in {where} falls in the briefing period ({seen} outside it); "
+                "try --date YYYY-MM-DD")
+    if skipped:
+        return (f"no usable article in {where}: {len(skipped)} skipped "
+                f"(first: {skipped[0].location}: {skipped[0].reason})")
+    return f"no articles found in {where}: add saved pages or pass --inbox DIR"

@@ -1,0 +1,128 @@
+"""Render: the Sitrep to Markdown, HTML, PDF and JSON files.
+
+Templates are Jinja files; a user's ``templates_dir`` overrides ours by file name.
+HTML is autoescaped and carries no script; the PDF is WeasyPrint's rendering of the
+HTML with every external fetch refused, so a page can never pull in a remote resource.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefing.errors import RenderError
+from briefing.models import Sitrep
+from briefing.resources import resource_dir
+
+log = logging.getLogger(__name__)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment: the user's templates first, then ours; strict about variables."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None:
+        if not templates_dir.is_dir():
+            raise RenderError(f"templates_dir {templates_dir} is not a folder: fix brief.toml")
+        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(resource_dir("templates"))))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "html.j2", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["cite"] = cite
+    env.filters["when"] = when
+    return env
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown syntax in article text so it renders as the words it is."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def cite(numbers: Iterable[int]) -> str:
+    """Citation marker like ``[2]`` or ``[2, 5]``."""
+    numbers = list(numbers)
+    return f"[{', '.join(str(n) for n in numbers)}]" if numbers else ""
+
+
+def when(value: Any) -> str:
+    """A datetime as 'YYYY-MM-DD HH:MM UTC'; empty for None."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def render_text(sitrep: Sitrep, template: str, templates_dir: Path | None = None) -> str:
+    """Render one template with the sitrep."""
+    try:
+        return template_env(templates_dir).get_template(template).render(sitrep=sitrep)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {template}: {exc}") from None
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes from the briefing's HTML; no external resource is ever fetched."""
+    import weasyprint
+
+    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"external resource refused: {url}")
+
+    try:
+        pdf = weasyprint.HTML(string=html, url_fetcher=refuse, base_url=None).write_pdf()
+    except Exception as exc:  # WeasyPrint raises many types; the user needs one line
+        raise RenderError(f"PDF rendering failed: {exc}") from None
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def render(
+    sitrep: Sitrep, formats: Iterable[str], out_dir: Path, templates_dir: Path | None = None
+) -> dict[str, Path]:
+    """Write ``OUT/sitrep-DATE.{md,html,pdf,json}``; returns the paths by format."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
+    stem = out_dir / f"sitrep-{sitrep.date}"
+    paths: dict[str, Path] = {}
+    html: str | None = None
+    for fmt in formats:
+        path = stem.with_suffix(f".{fmt}")
+        if fmt == "md":
+            _write(path, render_text(sitrep, "sitrep.md.j2", templates_dir))
+        elif fmt == "json":
+            _write(path, sitrep.model_dump_json(indent=2) + "\n")
+        elif fmt in ("html", "pdf"):
+            html = html or render_text(sitrep, "sitrep.html.j2", templates_dir)
+            if fmt == "html":
+                _write(path, html)
+            else:
+                _write_bytes(path, render_pdf(html))
+        else:
+            raise RenderError(f"unknown format '{fmt}': use md, html, pdf or json")
+        paths[fmt] = path
+    return paths
+
+
+def _write(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write through a temporary file so a crash never leaves half a briefing."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise RenderError(f"cannot write {path}: {exc.strerror}") from None

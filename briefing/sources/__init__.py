@@ -1,0 +1,1 @@
+"""Where articles come from: the local inbox, feeds and single URLs."""

@@ -1,0 +1,282 @@
+"""The article store: SQLite in WAL mode, one row per distinct article text.
+
+An article is the same as a stored one when its canonical URL or its normalised text
+hash matches; then only its new source is recorded, so a re-run adds nothing twice
+and an exact duplicate keeps every place it was found. A newer version of an article
+at the same URL replaces the stored text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from briefing.errors import StoreError
+from briefing.models import Article, DateSource, SourceKind, SourceRef
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    canonical_url TEXT,
+    url TEXT,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    site TEXT,
+    author TEXT,
+    published_at TEXT,
+    date_source TEXT NOT NULL,
+    fetched_at TEXT,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    suspicious_passages INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(canonical_url);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
+CREATE TABLE IF NOT EXISTS article_sources (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    url TEXT,
+    site TEXT,
+    title TEXT,
+    name TEXT,
+    published_at TEXT,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, location)
+);
+CREATE TABLE IF NOT EXISTS kv (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_hsenc|_hsmi"
+    r"|ref|ref_src|cmpid|ocid|smid|sr_share|at_medium|at_campaign|src)$",
+    re.IGNORECASE,
+)
+
+
+def clean_url(url: str | None) -> str | None:
+    """An http(s) URL without tracking parameters or fragment, for display; else None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not _TRACKING.match(k)]
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The key two URLs of one article share: also without ``www.`` or trailing slash."""
+    cleaned = clean_url(url)
+    if cleaned is None:
+        return None
+    parts = urlsplit(cleaned)
+    host = (parts.hostname or "").removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), query, ""))
+
+
+def normalise_text(text: str) -> str:
+    """Text folded for comparison: Unicode NFKC, lower case, words only."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of the normalised text."""
+    return hashlib.sha256(normalise_text(text).encode()).hexdigest()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """SQLite-backed article store; use as a context manager or call close()."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"cannot open the article store {path}: {exc} (check db_path in brief.toml)"
+            ) from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: all of it lands or none of it does."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def add(self, article: Article, now: datetime | None = None) -> tuple[Article, bool]:
+        """Store an article; returns the stored article and whether it was new text."""
+        now = now or datetime.now(UTC)
+        url = canonical_url(article.url)
+        digest = article.content_hash or text_hash(article.text)
+        try:
+            with self.transaction() as db:
+                row = self._find(db, url, digest)
+                if row is None:
+                    article_id = digest[:16]
+                    self._insert(db, article, article_id, url, digest, now)
+                    is_new = True
+                else:
+                    article_id = row["id"]
+                    is_new = False
+                    if row["content_hash"] != digest and url and row["canonical_url"] == url:
+                        self._replace_text(db, article_id, article, digest, now)
+                for source in article.sources:
+                    self._add_source(db, article_id, source, now)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the article store {self.path}: {exc}") from None
+        stored = self.get(article_id)
+        assert stored is not None
+        return stored, is_new
+
+    def _find(self, db: sqlite3.Connection, url: str | None, digest: str) -> Any:
+        if url:
+            row = db.execute("SELECT * FROM articles WHERE canonical_url = ?", (url,)).fetchone()
+            if row is not None:
+                return row
+        return db.execute("SELECT * FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+
+    def _insert(
+        self, db: sqlite3.Connection, a: Article, article_id: str, url: str | None,
+        digest: str, now: datetime,
+    ) -> None:
+        db.execute(
+            "INSERT INTO articles (id, canonical_url, url, content_hash, title, site, author,"
+            " published_at, date_source, fetched_at, first_seen, updated_at, text,"
+            " suspicious_passages, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _iso(a.published_at),
+             a.date_source.value, _iso(a.fetched_at), _iso(now), _iso(now), a.text,
+             a.suspicious_passages, json.dumps(a.notes)),
+        )
+
+    def _replace_text(
+        self, db: sqlite3.Connection, article_id: str, a: Article, digest: str, now: datetime
+    ) -> None:
+        db.execute(
+            "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
+            " published_at), updated_at=?, suspicious_passages=?, notes=? WHERE id=?",
+            (digest, a.title, a.text, _iso(a.published_at), _iso(now), a.suspicious_passages,
+             json.dumps(a.notes), article_id),
+        )
+
+    def _add_source(
+        self, db: sqlite3.Connection, article_id: str, s: SourceRef, now: datetime
+    ) -> None:
+        db.execute(
+            "INSERT INTO article_sources (article_id, kind, location, url, site, title, name,"
+            " published_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(article_id, location) DO NOTHING",
+            (article_id, s.kind.value, s.location, clean_url(s.url), s.site,
+             s.title, s.name, _iso(s.published_at), _iso(now)),
+        )
+
+    def get(self, article_id: str) -> Article | None:
+        """One stored article with all its sources."""
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def _article(self, row: Any) -> Article:
+        sources = [
+            SourceRef(
+                kind=SourceKind(s["kind"]), location=s["location"], url=s["url"],
+                site=s["site"], title=s["title"], name=s["name"],
+                published_at=_dt(s["published_at"]),
+            )
+            for s in self.db.execute(
+                "SELECT * FROM article_sources WHERE article_id = ? ORDER BY seen_at, location",
+                (row["id"],),
+            )
+        ]
+        return Article(
+            id=row["id"], title=row["title"], text=row["text"], url=row["url"],
+            site=row["site"], author=row["author"], published_at=_dt(row["published_at"]),
+            date_source=DateSource(row["date_source"]), fetched_at=_dt(row["fetched_at"]),
+            content_hash=row["content_hash"], sources=sources,
+            suspicious_passages=row["suspicious_passages"], notes=json.loads(row["notes"]),
+        )
+
+    def articles(self, ids: Iterable[str]) -> list[Article]:
+        """The stored articles with these ids, in the order given, each once."""
+        seen: dict[str, Article] = {}
+        for article_id in ids:
+            if article_id not in seen and (article := self.get(article_id)) is not None:
+                seen[article_id] = article
+        return list(seen.values())
+
+    def in_window(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles published in [start, end), and undated ones first seen then."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE (published_at >= ? AND published_at < ?)"
+            " OR (published_at IS NULL AND first_seen >= ? AND first_seen < ?)"
+            " ORDER BY published_at, id",
+            (_iso(start), _iso(end), _iso(start), _iso(end)),
+        ).fetchall()
+        return [self._article(r) for r in rows]
+
+    def count(self) -> int:
+        """How many distinct articles are stored."""
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def get_value(self, key: str) -> str | None:
+        """A small persisted value (e.g. a feed's ETag)."""
+        row = self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_value(self, key: str, value: str) -> None:
+        """Persist a small value."""
+        self.db.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

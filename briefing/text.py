@@ -1,0 +1,68 @@
+"""Sentence splitting and small text helpers shared by the stages.
+
+Sentences are cut with syntok (rule-based, no model or data download), which keeps
+"Dr.", "U.S.", "No. 4" and "9 a.m." inside their sentences. Sentences are returned as
+exact slices of the input so a selected sentence is verbatim by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import syntok.segmenter as segmenter
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+# Titles syntok may end a sentence on when a name follows ("led by Maj. Gen. Ali").
+_TITLE_ABBREVIATION = re.compile(
+    r"\b(Maj|Gen|Col|Lt|Capt|Cpt|Brig|Sgt|Cpl|Pvt|Adm|Cmdr|Gov|Sen|Rep|Rev|Prof|Dr|Mr|Mrs|Ms|"
+    r"Mt|St|Ft|Sheikh|Pres|Amb|Insp|Supt)\.$"
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{1,40}(, [A-Z][\w .'-]{1,40})?( \([^)]{1,40}\))? ?[—–-]{1,2} (?=[A-Z])"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each an exact substring of it."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character offsets (start, end) of each sentence in ``text``."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in segmenter.analyze(text):
+        for sentence in paragraph:
+            tokens = list(sentence)
+            if not tokens:
+                continue
+            start = tokens[0].offset
+            end = tokens[-1].offset + len(tokens[-1].value)
+            if spans and _TITLE_ABBREVIATION.search(text[spans[-1][0] : spans[-1][1]]):
+                start = spans.pop()[0]
+            spans.append((start, end))
+    return [_without_dateline(text, s, e) for s, e in spans]
+
+
+def _without_dateline(text: str, start: int, end: int) -> tuple[int, int]:
+    """Skip a wire dateline ("HAMA, Syria (Reuters) — ") so the sentence reads alone."""
+    found = _DATELINE.match(text[start:end])
+    return (start + found.end(), end) if found else (start, end)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace into one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """NFKC, case-folded and whitespace-squashed: for verbatim comparisons."""
+    return squash(unicodedata.normalize("NFKC", text).casefold())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [w.casefold() for w in _WORD.findall(text)]

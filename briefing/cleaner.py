@@ -23,7 +23,7 @@ _HEADINGS = re.compile(
     r"leave a (reply|comment)|comments?( \(\d+\))?|\d+ comments?|"
     r"(subscribe|sign up)( to| for)?( our)?( daily| weekly| free)? newsletter.*|newsletter|"
     r"follow us.*|share this( article| story)?|tags?:?|categories|in this article|"
-    r"advertisement|sponsored( content)?|about the author|also read.*|see also)[:.!]?$",
+    r"about the author|see also)[:.!]?$",
     re.IGNORECASE,
 )
 
@@ -44,7 +44,8 @@ _BOILERPLATE = re.compile(
     r"(previous|next) (article|post).*|load more|show more|view all.*|see all.*|"
     r"back to top|powered by .*|rss|podcasts?|videos?|newsletters?|"
     r"(thank you|thanks) for (reading|subscribing).*|support (our|independent) journalism.*|"
-    r"donate.*|join (us|our).*|get the latest.*|don't miss.*)$",
+    r"donate.*|join (us|our).*|get the latest.*|don't miss.*|advertisement|sponsored( content)?|"
+    r"(also|read) (read|also|more):.*)$",
     re.IGNORECASE,
 )
 
@@ -54,7 +55,7 @@ _BIO = re.compile(
     r"analyst|producer|freelancer|stringer|photographer|author)\b",
 )
 _BIO_HINTS = re.compile(
-    r"\b(covering|covers|based in|has reported|has written|follow (him|her|them)|"
+    r"\b(covering|covers|based in|has reported|has written|follow (him|her|them)|writes (about|on)|"
     r"previously worked|joined .{1,40} in \d{4}|reach (him|her|them)|can be reached|"
     r"specialis|specializ|contact (him|her|them))\b",
     re.IGNORECASE,
@@ -131,6 +132,8 @@ def clean_lines(lines: list[str]) -> CleanText:
     out = CleanText(paragraphs=[])
     in_block = False
     candidates: list[str] = []  # headline-like lines seen since the last paragraph
+    last_headline: str | None = None  # a dateline or byline follows the story's headline
+    title_hint: str | None = None
     for raw in lines:
         line = squash(raw)
         if not line:
@@ -140,23 +143,27 @@ def clean_lines(lines: list[str]) -> CleanText:
             out.removed.append(line)
         elif is_date_line(line):
             out.date_lines.append(line)
+            title_hint = title_hint or (last_headline if not out.paragraphs else None)
             in_block = False
         elif _BYLINE.match(line) and not out.paragraphs:
             out.byline = re.sub(r"^(written |words |reporting )?by\s+", "", line, flags=re.I)
+            title_hint = title_hint or last_headline
             in_block = False
         elif _BOILERPLATE.match(line) or _is_bio(line):
             out.removed.append(line)
             if (found := _COPYRIGHT.match(line)) and out.site is None:
                 out.site = found.group("site").strip()
         elif is_prose(line) and not (in_block and len(line.split()) < 20):
-            if not out.paragraphs and candidates:
-                out.title = _best_title(candidates, line)
+            if not out.paragraphs and (title_hint or candidates):
+                out.title = title_hint or _best_title(candidates, line)
             out.paragraphs.append(line)
             in_block = False
             candidates = []
         else:
-            if _headline_like(line) and not in_block:
-                candidates.append(line)
+            if _headline_like(line):
+                last_headline = line
+                if not in_block:
+                    candidates.append(line)
             out.removed.append(line)
     if out.title is not None and out.title in out.removed:
         out.removed.remove(out.title)

@@ -55,6 +55,9 @@ def _configure_logging(verbose: bool, log_file: Path | None = None) -> None:
                         force=True)
     for handler in handlers[:1]:
         handler.setLevel(level)
+    # WeasyPrint's font-subsetting notices are not the user's business.
+    for noisy in ("weasyprint", "fontTools", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 @contextmanager
@@ -142,6 +145,48 @@ def today(
         result = run_today(settings, day=the_day, progress=progress)
     for path in result.paths.values():
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--force", is_flag=True, help="Send again to recipients who already got it.")
+@click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write one .eml per recipient into this folder instead of sending.")
+@click.pass_context
+def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None:
+    """Mail the briefing already written for DATE (YYYY-MM-DD) to [email] to.
+
+    Each recipient gets it once per day; --force sends again. Exits 0 when sent (or
+    already sent to everyone), 1 when there is no briefing for DATE, 2 when partly
+    delivered, 3 when delivery failed.
+    """
+    from briefing.deliver import send_existing
+
+    settings = settings_from(ctx, {})
+    if settings.log_file:
+        _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
+    report = send_existing(settings, day.date().isoformat(), force=force, to_dir=to_dir)
+    for path in report.written:
+        click.echo(str(path))
+    click.echo(report.summary(), err=report.exit_code != 0)
+    # sys.exit, not ctx.exit: main() runs click with standalone_mode=False, which
+    # turns ctx.exit(n) into a return value and would lose the code.
+    sys.exit(int(report.exit_code))
+
+
+@cli.command()
+@click.option("--cron/--no-cron", default=True, help="Print the crontab lines.")
+@click.option("--systemd/--no-systemd", default=True, help="Print the systemd service and timer.")
+@click.pass_context
+def schedule(ctx: click.Context, cron: bool, systemd: bool) -> None:
+    """Print a crontab line and a systemd timer that run `brief today --email` daily.
+
+    Uses [email] send_time and timezone, and absolute paths to brief, the current
+    folder and the config file.
+    """
+    from briefing.schedule import schedule_for
+
+    click.echo(schedule_for(settings_from(ctx, {})).text(cron=cron, systemd=systemd), nl=False)
 
 
 @cli.group()

@@ -202,6 +202,84 @@ def config_show(ctx: click.Context) -> None:
     click.echo(json.dumps(masked(settings), indent=2, default=str))
 
 
+@cli.command("ingest")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--only-urls", is_flag=True, help="Fetch only the URLs given, not the sources.")
+@click.pass_context
+def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -> None:
+    """Pull new articles from every source (and each URL given) into the store.
+
+    Prints one line per source. Exits 0 when every source was read, 2 when some
+    failed, 1 when all failed or there was nothing to fetch.
+    """
+    from briefing.ingest import ingest, report_lines
+    from briefing.store import Store
+
+    settings = settings_from(ctx, {})
+    with Store(settings.db_path) as store:
+        report = ingest(settings, store, list(urls), include_sources=not only_urls)
+    if not report.sources:
+        fail("no sources to fetch: add one with `brief sources add URL` or give a URL")
+    for line in report_lines(report):
+        click.echo(line)
+    failed = len(report.failed)
+    sys.exit(0 if not failed else 1 if failed == len(report.sources) else 2)
+
+
+@cli.group()
+def sources() -> None:
+    """Manage the feeds and pages brief follows ([[sources]] in brief.toml, plus these)."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--name", help="Short name (default: the site's host).")
+@click.option("--tag", help="A label such as 'syria'.")
+@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Source grade A-F.")
+@click.option("--page", "is_page", is_flag=True, help="A single page to re-read, not a feed.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow this source's own host to be a private/loopback address.")
+@click.pass_context
+def sources_add(ctx: click.Context, url: str, name: str | None, tag: str | None,
+                reliability: str | None, is_page: bool, allow_private: bool) -> None:
+    """Follow URL (a feed, or a page with --page) from now on."""
+    from briefing.sources.registry import add_source
+    from briefing.store import Store
+
+    settings = settings_from(ctx, {})
+    with Store(settings.db_path) as store:
+        source = add_source(store, settings, url, name=name, tag=tag, reliability=reliability,
+                            kind="page" if is_page else "feed", allow_private=allow_private)
+    click.echo(f"added {source.name}: {source.url}")
+
+
+@sources.command("list")
+@click.pass_context
+def sources_list(ctx: click.Context) -> None:
+    """Show each source with its last success, last error and articles in the last 24 h."""
+    from briefing.sources.registry import describe, list_sources
+    from briefing.store import Store
+
+    settings = settings_from(ctx, {})
+    with Store(settings.db_path) as store:
+        for health in list_sources(settings, store):
+            click.echo(describe(health))
+
+
+@sources.command("remove")
+@click.argument("name")
+@click.pass_context
+def sources_remove(ctx: click.Context, name: str) -> None:
+    """Stop following the source called NAME (added with `brief sources add`)."""
+    from briefing.sources.registry import remove_source
+    from briefing.store import Store
+
+    settings = settings_from(ctx, {})
+    with Store(settings.db_path) as store:
+        source = remove_source(store, settings, name)
+    click.echo(f"removed {source.name}: {source.url}")
+
+
 def main() -> None:
     """Console-script entry point: run the CLI, turn BriefingError into one line."""
     try:

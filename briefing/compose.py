@@ -20,10 +20,10 @@ from briefing.models import (
     Development,
     DevelopmentSection,
     FigureEntry,
+    Sitrep,
     SourceEntry,
     SourceKind,
     Statement,
-    Sitrep,
     Summary,
 )
 
@@ -41,8 +41,9 @@ class _Numbering:
             article = self.articles.get(article_id)
             if article is None:
                 return []  # an unresolvable citation is dropped by verification, not here
-            self.numbers[article_id] = [self._entry(article, i) for i in range(
-                max(1, len(article.sources)))]
+            self.numbers[article_id] = [
+                self._entry(article, i) for i in range(max(1, len(article.sources)))
+            ]
         return self.numbers[article_id]
 
     def cite(self, citations: Sequence[Citation]) -> list[int]:
@@ -53,16 +54,22 @@ class _Numbering:
         ref = article.sources[index] if article.sources else None
         url = (ref.url if ref else None) or article.url
         location = ref.location if ref else None
-        self.entries.append(SourceEntry(
-            number=number,
-            article_id=article.id,
-            title=(ref.title if ref and ref.title else article.title),
-            site=(ref.site if ref and ref.site else article.site) or _domain(url),
-            url=url if url and url.startswith(("http://", "https://")) else None,
-            file=Path(location).name if ref and ref.kind == SourceKind.INBOX and location else None,
-            published_at=(ref.published_at if ref and ref.published_at else article.published_at),
-            undated=article.published_at is None,
-        ))
+        self.entries.append(
+            SourceEntry(
+                number=number,
+                article_id=article.id,
+                title=(ref.title if ref and ref.title else article.title),
+                site=(ref.site if ref and ref.site else article.site) or _domain(url),
+                url=url if url and url.startswith(("http://", "https://")) else None,
+                file=Path(location).name
+                if ref and ref.kind == SourceKind.INBOX and location
+                else None,
+                published_at=(
+                    ref.published_at if ref and ref.published_at else article.published_at
+                ),
+                undated=article.published_at is None,
+            )
+        )
         return number
 
 
@@ -86,12 +93,16 @@ def compose(
     numbering = _Numbering(articles)
 
     def cited(statement: Statement) -> CitedText:
-        return CitedText(text=statement.text, sources=numbering.cite(statement.citations),
-                         verified=statement.verified)
+        return CitedText(
+            text=statement.text,
+            sources=numbering.cite(statement.citations),
+            verified=statement.verified,
+        )
 
     takeaways = [cited(s) for s in summary.takeaways]
     by_id = {d.id: d for d in developments}
-    sections, figures = [], []
+    sections: list[DevelopmentSection] = []
+    figures: list[FigureEntry] = []
     for item in summary.developments:
         headline = cited(item.headline)
         points = [cited(p) for p in item.points]
@@ -103,20 +114,37 @@ def compose(
         development = by_id.get(item.development_id)
         members = development.articles if development else []
         sources = sorted({n for a in members for n in numbering.of(a.id)})
-        sections.append(DevelopmentSection(
-            headline=headline, points=points, conflicts=conflicts, sources=sources,
-            notes=item.notes,
-        ))
+        sections.append(
+            DevelopmentSection(
+                headline=headline,
+                points=points,
+                conflicts=conflicts,
+                sources=sources,
+                notes=item.notes,
+            )
+        )
     outlook = [cited(s) for s in summary.outlook]
-    coverage = coverage.model_copy(update={
-        "articles_used": len(numbering.numbers),
-        "unverified_claims": coverage.unverified_claims + summary.unverified_claims,
-        "dropped_claims": coverage.dropped_claims + summary.dropped_claims,
-        "notes": coverage.notes + summary.notes,
-    })
+    coverage = coverage.model_copy(
+        update={
+            "articles_used": len(numbering.numbers),
+            "unverified_claims": coverage.unverified_claims + summary.unverified_claims,
+            "dropped_claims": coverage.dropped_claims + summary.dropped_claims,
+            "notes": coverage.notes + summary.notes,
+        }
+    )
     return Sitrep(
-        title=title, date=date, period_start=period[0], period_end=period[1],
-        generated_at=generated_at, backend=summary.backend, model=summary.model,
-        warning=warning, takeaways=takeaways, developments=sections,
-        key_figures=figures[:8], outlook=outlook, sources=numbering.entries, coverage=coverage,
+        title=title,
+        date=date,
+        period_start=period[0],
+        period_end=period[1],
+        generated_at=generated_at,
+        backend=summary.backend,
+        model=summary.model,
+        warning=warning,
+        takeaways=takeaways,
+        developments=sections,
+        key_figures=figures[:8],
+        outlook=outlook,
+        sources=numbering.entries,
+        coverage=coverage,
     )

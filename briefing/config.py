@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from briefing.errors import ConfigError
 
 Backend = Literal["auto", "extractive", "openai"]
-FORMATS = ("md", "html", "pdf", "json")
+Format = Literal["md", "html", "pdf", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "json")
 
 
 class _Section(BaseModel):
@@ -104,7 +105,7 @@ class Settings(_Section):
     inbox: list[Path] = Field(default_factory=list)
     out_dir: Path = Path("briefings")
     db_path: Path = Path("brief.db")
-    formats: list[Literal["md", "html", "pdf", "json"]] = Field(
+    formats: list[Format] = Field(
         default_factory=lambda: list(FORMATS)
     )
     backend: Backend = "auto"

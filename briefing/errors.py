@@ -67,6 +67,8 @@ class RenderError(BriefingError):
 class DeliveryError(BriefingError):
     """The briefing could not be delivered."""
 
+    exit_code = 3  # the CLI's exit status: delivery failed (see briefing/deliver.py)
+
 
 class NothingToReportError(BriefingError):
     """No usable article was found, so no briefing was produced."""

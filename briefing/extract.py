@@ -30,8 +30,16 @@ _HIDDEN_XPATH = (
     " or contains(translate(@style,' ',''),'font-size:0')]"
 )
 _DATE_META = (
-    "article:published_time", "og:published_time", "datepublished", "date", "dc.date",
-    "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "pubdate",
+    "publishdate",
+    "sailthru.date",
+    "parsely-pub-date",
 )
 
 
@@ -88,15 +96,20 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     hidden_injections = _drop_hidden(tree)
     cleaned = lxml.html.tostring(tree, encoding="unicode")
     document = trafilatura.bare_extraction(
-        cleaned, url=raw.url, favor_precision=True, include_comments=False,
-        include_tables=False, with_metadata=True,
+        cleaned,
+        url=raw.url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
     )
-    if document is None or not getattr(document, "text", None):
+    body = getattr(document, "text", None)
+    if not isinstance(body, str) or not body.strip():
         raise SourceError(f"{raw.location}: no article text found in the page")
     published = meta.get("published") or _htmldate(html)
     article = Article(
         title=squash(meta.get("title") or getattr(document, "title", None) or ""),
-        text="\n\n".join(clean_paragraphs(document.text.splitlines())),
+        text="\n\n".join(clean_paragraphs(body.splitlines())),
         url=raw.url or meta.get("url") or getattr(document, "url", None),
         site=meta.get("site") or getattr(document, "sitename", None),
         author=getattr(document, "author", None),
@@ -124,7 +137,7 @@ def _drop_hidden(tree: Any) -> int:
 def _html_metadata(tree: Any) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for element in tree.xpath("//meta[@content]"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "")
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
         key, content = key.lower(), element.get("content").strip()
         if key in ("og:title", "twitter:title") and content:
             meta.setdefault("title", content)
@@ -197,8 +210,10 @@ def _parse_text_date(line: str) -> datetime | None:
             year, month, day = int(month_first[3]), _MONTHS[month_first[1]], int(month_first[2])
         else:
             return None
-        clock = re.search(r"\b(\d{1,2})[:.](\d{2})\s*(a\.?m\.?|p\.?m\.?)?", text[text.find(
-            str(year)) + 4:] if str(year) in text else "")
+        clock = re.search(
+            r"\b(\d{1,2})[:.](\d{2})\s*(a\.?m\.?|p\.?m\.?)?",
+            text[text.find(str(year)) + 4 :] if str(year) in text else "",
+        )
         hour, minute = (int(clock[1]), int(clock[2])) if clock else (0, 0)
         if clock and clock[3] and clock[3].startswith("p") and hour < 12:
             hour += 12
@@ -244,7 +259,9 @@ def _from_json(text: str, raw: RawDocument) -> Article:
     try:
         item = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError(f"{raw.location}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise SourceError(
+            f"{raw.location}: invalid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise SourceError(f"{raw.location}: JSON item needs a 'text' string (and a 'title')")
     body = [squash(p) for p in re.split(r"\n\s*\n|\n", item["text"]) if p.strip()]
@@ -267,8 +284,10 @@ def _finish(article: Article, raw: RawDocument) -> Article:
     article.text = "\n\n".join(paragraphs)
     article.suspicious_passages += injected
     if len(article.text.split()) < MIN_WORDS:
-        raise SourceError(f"{raw.location}: too little article text ({len(article.text.split())}"
-                          " words); is this a saved article page?")
+        raise SourceError(
+            f"{raw.location}: too little article text ({len(article.text.split())}"
+            " words); is this a saved article page?"
+        )
     if article.published_at is None and raw.published_at is not None:
         article.published_at, article.date_source = raw.published_at, raw.date_source
     if not article.title:
@@ -277,12 +296,20 @@ def _finish(article: Article, raw: RawDocument) -> Article:
     article.fetched_at = raw.fetched_at
     article.content_hash = text_hash(article.text)
     if injected or article.suspicious_passages:
-        log.warning("%s: removed %d passage(s) addressed to an AI", raw.location,
-                    article.suspicious_passages)
+        log.warning(
+            "%s: removed %d passage(s) addressed to an AI",
+            raw.location,
+            article.suspicious_passages,
+        )
     article.sources = [
         SourceRef(
-            kind=raw.kind, location=raw.location, url=article.url, site=article.site,
-            title=article.title, name=raw.source_name, published_at=article.published_at,
+            kind=raw.kind,
+            location=raw.location,
+            url=article.url,
+            site=article.site,
+            title=article.title,
+            name=raw.source_name,
+            published_at=article.published_at,
         )
     ]
     return article

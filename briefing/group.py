@@ -29,15 +29,152 @@ NEAR_DUPLICATE = 0.5  # Jaccard of shingle sets
 SAME_EVENT = 0.11  # cosine of TF-IDF centroids (entity-weighted; tuned on examples/)
 TOP_TERMS = 40
 _STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into is
-    it its itself just me more most my no nor not now of off on once only or other our
-    out over own said same says she should so some such than that the their theirs them
-    then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with would you your told according after new
-    one two three four also would could week monday tuesday wednesday thursday friday
-    saturday sunday year years day days people""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "said",
+        "same",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "told",
+        "according",
+        "after",
+        "new",
+        "one",
+        "two",
+        "three",
+        "four",
+        "also",
+        "would",
+        "could",
+        "week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "year",
+        "years",
+        "day",
+        "days",
+        "people",
+    ]
 )
 
 
@@ -45,9 +182,7 @@ def group(articles: Sequence[Article]) -> list[Development]:
     """The day's developments, most widely reported first."""
     stories = find_stories(articles)
     clusters = cluster_stories(stories)
-    developments = [
-        Development(id=_cluster_id(c), stories=c) for c in clusters
-    ]
+    developments = [Development(id=_cluster_id(c), stories=c) for c in clusters]
     developments.sort(key=_rank)
     return developments
 
@@ -84,9 +219,7 @@ def cluster_stories(stories: Sequence[Story]) -> list[list[Story]]:
     for members in index.values():
         if len(members) <= 200:
             candidates.update(combinations(members, 2))
-    scored = sorted(
-        ((cosine(vectors[i], vectors[j]), i, j) for i, j in candidates), reverse=True
-    )
+    scored = sorted(((cosine(vectors[i], vectors[j]), i, j) for i, j in candidates), reverse=True)
     parent = list(range(len(stories)))
     centroids: dict[int, dict[str, float]] = dict(enumerate(vectors))
     for similarity, i, j in scored:
@@ -136,8 +269,9 @@ def tfidf(documents: Sequence[Iterable[str]]) -> list[dict[str, float]]:
     n = len(counts)
     vectors = []
     for c in counts:
-        vector = {t: (1 + math.log(f)) * math.log((1 + n) / (1 + df[t])) + 1e-9
-                  for t, f in c.items()}
+        vector = {
+            t: (1 + math.log(f)) * math.log((1 + n) / (1 + df[t])) + 1e-9 for t, f in c.items()
+        }
         vectors.append(_normalise(vector))
     return vectors
 

@@ -51,7 +51,7 @@ def make_backend(name: str, settings: Settings) -> SummaryBackend:
         from briefing.backends.openai_backend import OpenAIBackend
     except ImportError as exc:
         raise BackendError(f"the openai backend is not available: {exc}") from None
-    return OpenAIBackend.from_settings(settings)  # type: ignore[no-any-return]
+    return OpenAIBackend.from_settings(settings)
 
 
 def extract_all(

@@ -31,10 +31,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for the example inbox, writing into tmp_path, extractive backend."""
-    return load_settings(None, {
-        "inbox": [EXAMPLES], "out_dir": tmp_path / "out", "db_path": tmp_path / "brief.db",
-        "backend": "extractive",
-    }, env={})
+    return load_settings(
+        None,
+        {
+            "inbox": [EXAMPLES],
+            "out_dir": tmp_path / "out",
+            "db_path": tmp_path / "brief.db",
+            "backend": "extractive",
+        },
+        env={},
+    )
 
 
 @pytest.fixture
@@ -53,12 +59,18 @@ def example_inbox(tmp_path: Path) -> Path:
     return target
 
 
-def run_brief(*args: str, cwd: Path, env: dict[str, str] | None = None
-              ) -> subprocess.CompletedProcess[str]:
+def run_brief(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `brief` command in a subprocess, as cron would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEF_", "OPENAI_"))}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "briefing", *args], cwd=cwd, env=full_env,
-        capture_output=True, text=True, timeout=300, check=False,
+        [sys.executable, "-m", "briefing", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )

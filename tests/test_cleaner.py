@@ -60,30 +60,45 @@ def test_title_byline_date_and_site() -> None:
     assert cleaned.site is not None and cleaned.site.startswith("Daily Dispatch")
 
 
-@pytest.mark.parametrize("line", [
-    "Top 5 This Week", "Related Posts", "LEAVE A REPLY", "Popular Articles",
-    "Please enter your comment!", "Tuesday, November 24, 2026", "Share on Facebook",
-    "Subscribe to our newsletter", "ADVERTISEMENT",
-    "Save my name, email, and website in this browser for the next time I comment.",
-    "Jane Doe is a senior correspondent covering the Levant, based in Amman.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Top 5 This Week",
+        "Related Posts",
+        "LEAVE A REPLY",
+        "Popular Articles",
+        "Please enter your comment!",
+        "Tuesday, November 24, 2026",
+        "Share on Facebook",
+        "Subscribe to our newsletter",
+        "ADVERTISEMENT",
+        "Save my name, email, and website in this browser for the next time I comment.",
+        "Jane Doe is a senior correspondent covering the Levant, based in Amman.",
+    ],
+)
 def test_chrome_lines_recognised(line: str) -> None:
     assert is_chrome(line)
 
 
-@pytest.mark.parametrize("line", [
-    "Rebel commanders did not respond to requests for comment.",
-    "The reports could not be independently verified.",
-    '"We are afraid," one resident said.',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rebel commanders did not respond to requests for comment.",
+        "The reports could not be independently verified.",
+        '"We are afraid," one resident said.',
+    ],
+)
 def test_short_story_paragraphs_are_prose(line: str) -> None:
     assert is_prose(line) and not is_chrome(line)
 
 
-@pytest.mark.parametrize("line", [
-    "Rebels retreat from Hama as jets pound villages",
-    "What Next For Syria's Rebels After Hama?",
-    "HOME",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rebels retreat from Hama as jets pound villages",
+        "What Next For Syria's Rebels After Hama?",
+        "HOME",
+    ],
+)
 def test_headlines_and_labels_are_not_prose(line: str) -> None:
     assert not is_prose(line)

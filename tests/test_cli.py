@@ -14,8 +14,9 @@ from tests.conftest import EXAMPLE_DAY, EXAMPLES, run_brief
 @pytest.fixture(scope="module")
 def briefing_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("run")
-    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
-                       "--out", "out", cwd=work)
+    result = run_brief(
+        "today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY, "--out", "out", cwd=work
+    )
     assert result.returncode == 0, result.stderr
     return work, result.stdout
 
@@ -36,7 +37,9 @@ def test_json_is_the_sitrep_model(briefing_run: tuple[Path, str]) -> None:
     sitrep = Sitrep.model_validate_json((work / "out" / f"sitrep-{EXAMPLE_DAY}.json").read_text())
     assert sitrep.date == EXAMPLE_DAY
     assert 3 <= len(sitrep.takeaways) <= 7
-    assert sitrep.coverage.skipped and "corrupted-download.html" in sitrep.coverage.skipped[0].location
+    assert (
+        sitrep.coverage.skipped and "corrupted-download.html" in sitrep.coverage.skipped[0].location
+    )
     assert sitrep.coverage.out_of_window == 1  # the background piece from 2026-11-20
     assert sitrep.coverage.undated == ["At a Hama field hospital, doctors work through the night"]
     assert sitrep.coverage.suspicious_passages == 2
@@ -49,7 +52,11 @@ def test_every_statement_cited_and_citations_resolve(briefing_run: tuple[Path, s
     numbers = {int(n) for n in re.findall(r"^\[(\d+)\] ", sources, re.M)}
     assert numbers == set(range(1, len(numbers) + 1))
     for line in body.splitlines():
-        if line.startswith("- ") and not line.startswith("- Articles read") and "Coverage" not in line:
+        if (
+            line.startswith("- ")
+            and not line.startswith("- Articles read")
+            and "Coverage" not in line
+        ):
             if "## Coverage" in body and body.index(line) > body.index("## Coverage"):
                 continue
             found = re.findall(r"\[(\d+(?:, \d+)*)\]", line)
@@ -72,18 +79,29 @@ def test_sources_section_lines(briefing_run: tuple[Path, str]) -> None:
 def test_no_chrome_and_no_sentence_twice(briefing_run: tuple[Path, str]) -> None:
     work, _ = briefing_run
     markdown = (work / "out" / f"sitrep-{EXAMPLE_DAY}.md").read_text()
-    for chrome in ("Top 5 This Week", "Related Posts", "LEAVE A REPLY", "Popular Articles",
-                   "Please enter your comment", "Subscribe"):
+    for chrome in (
+        "Top 5 This Week",
+        "Related Posts",
+        "LEAVE A REPLY",
+        "Popular Articles",
+        "Please enter your comment",
+        "Subscribe",
+    ):
         assert chrome not in markdown
-    statements = [re.sub(r" \[[\d, ]+\]$", "", line[2:]) for line in markdown.splitlines()
-                  if line.startswith("- ") and line.rstrip().endswith("]")]
+    statements = [
+        re.sub(r" \[[\d, ]+\]$", "", line[2:])
+        for line in markdown.splitlines()
+        if line.startswith("- ") and line.rstrip().endswith("]")
+    ]
     assert len(statements) == len(set(statements))
 
 
 def test_syndicated_story_once_with_all_sources(briefing_run: tuple[Path, str]) -> None:
     work, _ = briefing_run
     markdown = (work / "out" / f"sitrep-{EXAMPLE_DAY}.md").read_text()
-    assert markdown.count("at least 27 people were killed in strikes overnight") <= 2  # point + figure
+    assert (
+        markdown.count("at least 27 people were killed in strikes overnight") <= 2
+    )  # point + figure
     sitrep = json.loads((work / "out" / f"sitrep-{EXAMPLE_DAY}.json").read_text())
     sites = {s["site"] for s in sitrep["sources"]}
     assert {"Frontline Wire", "Middle East Defence Digest"} <= sites
@@ -92,8 +110,18 @@ def test_syndicated_story_once_with_all_sources(briefing_run: tuple[Path, str]) 
 
 
 def test_window_excludes_other_days(tmp_path: Path) -> None:
-    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", "2026-11-20",
-                       "--out", "out", "--format", "json", cwd=tmp_path)
+    result = run_brief(
+        "today",
+        "--inbox",
+        str(EXAMPLES),
+        "--date",
+        "2026-11-20",
+        "--out",
+        "out",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     sitrep = json.loads((tmp_path / "out" / "sitrep-2026-11-20.json").read_text())
     titles = {s["title"] for s in sitrep["sources"]}
@@ -102,8 +130,18 @@ def test_window_excludes_other_days(tmp_path: Path) -> None:
 
 
 def test_format_subset(tmp_path: Path) -> None:
-    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
-                       "--out", "o", "--format", "md,json", cwd=tmp_path)
+    result = run_brief(
+        "today",
+        "--inbox",
+        str(EXAMPLES),
+        "--date",
+        EXAMPLE_DAY,
+        "--out",
+        "o",
+        "--format",
+        "md,json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.suffix for p in (tmp_path / "o").iterdir()) == [".json", ".md"]
 
@@ -140,12 +178,19 @@ def test_unknown_config_key_names_it(tmp_path: Path) -> None:
 
 
 def test_config_show_masks_secrets_and_applies_precedence(tmp_path: Path) -> None:
-    (tmp_path / "brief.toml").write_text('title = "From file"\nbackend = "extractive"\n'
-                                         '[llm]\nmodel = "file-model"\n')
-    result = run_brief("config", "show", cwd=tmp_path, env={
-        "OPENAI_API_KEY": "sk-supersecretvalue123", "BRIEF_LLM_MODEL": "env-model",
-        "BRIEF_TITLE": "From env",
-    })
+    (tmp_path / "brief.toml").write_text(
+        'title = "From file"\nbackend = "extractive"\n[llm]\nmodel = "file-model"\n'
+    )
+    result = run_brief(
+        "config",
+        "show",
+        cwd=tmp_path,
+        env={
+            "OPENAI_API_KEY": "sk-supersecretvalue123",
+            "BRIEF_LLM_MODEL": "env-model",
+            "BRIEF_TITLE": "From env",
+        },
+    )
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert "supersecretvalue" not in result.stdout
@@ -155,9 +200,19 @@ def test_config_show_masks_secrets_and_applies_precedence(tmp_path: Path) -> Non
 
 
 def test_flags_win_over_env(tmp_path: Path) -> None:
-    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
-                       "--out", "flag-out", "--format", "json", cwd=tmp_path,
-                       env={"BRIEF_OUT_DIR": "env-out"})
+    result = run_brief(
+        "today",
+        "--inbox",
+        str(EXAMPLES),
+        "--date",
+        EXAMPLE_DAY,
+        "--out",
+        "flag-out",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        env={"BRIEF_OUT_DIR": "env-out"},
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "flag-out").is_dir() and not (tmp_path / "env-out").exists()
 
@@ -174,8 +229,16 @@ def test_rerun_adds_nothing_twice(tmp_path: Path) -> None:
     from briefing.store import Store
 
     for _ in range(2):
-        result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
-                           "--format", "json", cwd=tmp_path)
+        result = run_brief(
+            "today",
+            "--inbox",
+            str(EXAMPLES),
+            "--date",
+            EXAMPLE_DAY,
+            "--format",
+            "json",
+            cwd=tmp_path,
+        )
         assert result.returncode == 0, result.stderr
     with Store(tmp_path / "brief.db") as store:
         counts = store.count()

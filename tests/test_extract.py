@@ -16,15 +16,23 @@ from tests.conftest import EXAMPLES, FIXTURES
 
 
 def _document(path: Path) -> RawDocument:
-    return RawDocument(kind=SourceKind.INBOX, location=str(path),
-                       media_type=MEDIA_TYPES[path.suffix], content=path.read_bytes())
+    return RawDocument(
+        kind=SourceKind.INBOX,
+        location=str(path),
+        media_type=MEDIA_TYPES[path.suffix],
+        content=path.read_bytes(),
+    )
 
 
 def _cases() -> list[tuple[Path, Path]]:
-    cases = [(EXAMPLES / p.name.removesuffix(".expected.json"), p)
-             for p in sorted((FIXTURES / "inbox-expected").glob("*.expected.json"))]
-    cases += [(p.with_name(p.name.removesuffix(".expected.json")), p)
-              for p in sorted((FIXTURES / "pages").glob("*.expected.json"))]
+    cases = [
+        (EXAMPLES / p.name.removesuffix(".expected.json"), p)
+        for p in sorted((FIXTURES / "inbox-expected").glob("*.expected.json"))
+    ]
+    cases += [
+        (p.with_name(p.name.removesuffix(".expected.json")), p)
+        for p in sorted((FIXTURES / "pages").glob("*.expected.json"))
+    ]
     return cases
 
 
@@ -82,9 +90,11 @@ def test_injection_removed_and_counted() -> None:
 def test_script_content_never_reaches_text(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     body = " ".join(["The council met on Monday and agreed a new budget for the year."] * 8)
-    page.write_text(f"<html><body><article><h1>Budget agreed</h1><p>{body}</p>"
-                    "<script>alert('x')</script><p>Officials said the vote was close and that"
-                    " talks would resume next week in the capital.</p></article></body></html>")
+    page.write_text(
+        f"<html><body><article><h1>Budget agreed</h1><p>{body}</p>"
+        "<script>alert('x')</script><p>Officials said the vote was close and that"
+        " talks would resume next week in the capital.</p></article></body></html>"
+    )
     article = extract_document(_document(page))
     assert "alert" not in article.text
     assert "talks would resume" in article.text
@@ -101,8 +111,9 @@ def test_script_content_never_reaches_text(tmp_path: Path) -> None:
         ("short.txt", b"Just a menu\nHome\nNews\n", "too little"),
     ],
 )
-def test_unusable_input_raises_named_error(tmp_path: Path, name: str, content: bytes,
-                                          reason: str) -> None:
+def test_unusable_input_raises_named_error(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(SourceError) as info:

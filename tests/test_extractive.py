@@ -8,9 +8,9 @@ import pytest
 
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.config import Settings
+from briefing.group import group
 from briefing.models import Article, Summary, SummaryOptions
 from briefing.pipeline import extract_all
-from briefing.group import group
 from briefing.sources.inbox import collect
 from briefing.store import Store
 from briefing.text import fold
@@ -67,8 +67,11 @@ def test_counts_within_bounds(day) -> None:  # type: ignore[no-untyped-def]
 def test_syndicated_sentence_cites_every_copy(day) -> None:  # type: ignore[no-untyped-def]
     summary, articles = day
     # identical copies are one stored article with several sources; near-copies are separate
-    carried = [s for s in _statements(summary)
-               if sum(len(articles[c.article_id].sources) for c in s.citations) >= 3]
+    carried = [
+        s
+        for s in _statements(summary)
+        if sum(len(articles[c.article_id].sources) for c in s.citations) >= 3
+    ]
     assert carried, "a sentence of the wire story carried by three sites cites all three"
 
 
@@ -86,9 +89,11 @@ def test_injected_text_never_selected(day) -> None:  # type: ignore[no-untyped-d
 
 
 def test_url_sentences_are_not_quoted() -> None:
-    body = ("Officials said the convoy reached the city on Monday after a long delay on the road."
-            " More details are at https://spam.example/offer for readers who want them today."
-            " The governor said aid would continue to arrive through the week as planned.")
+    body = (
+        "Officials said the convoy reached the city on Monday after a long delay on the road."
+        " More details are at https://spam.example/offer for readers who want them today."
+        " The governor said aid would continue to arrive through the week as planned."
+    )
     article = Article(id="a1", title="Convoy arrives", text=body)
     summary = ExtractiveBackend().summarise(group([article]), SummaryOptions())
     assert all("http" not in s.text for s in _statements(summary))

@@ -29,11 +29,15 @@ def test_wire_copies_with_different_chrome_merge() -> None:
         _article("a", "Airstrikes push rebels back from Hama", WIRE),
         _article("b", "Rebels pushed back from Hama", [*WIRE, "This story was updated at 10:40."]),
         _article("c", "Hama: rebels retreat", ["Related: markets steady", *WIRE[:3]]),
-        _article("d", "Checkpoints multiply across Damascus", [
-            "Military police set up dozens of new checkpoints across Damascus to detain young men"
-            " who failed to report for military service, residents said.",
-            "Patrols stopped minibuses and checked the papers of men aged 18 to 42.",
-        ]),
+        _article(
+            "d",
+            "Checkpoints multiply across Damascus",
+            [
+                "Military police set up dozens of new checkpoints across Damascus to detain young men"
+                " who failed to report for military service, residents said.",
+                "Patrols stopped minibuses and checked the papers of men aged 18 to 42.",
+            ],
+        ),
     ]
     stories = find_stories(copies)
     sizes = sorted(len(s.articles) for s in stories)
@@ -51,35 +55,51 @@ def test_example_day_groups_syndicated_story_once_with_three_sources() -> None:
         article.id = article.content_hash[:12]
         articles.append(article)
     developments = group(articles)
-    wire_names = {"frontlinewire-hama-airstrikes.html", "medigest-hama-airstrikes-wire.html",
-                  "dailydispatch-hama-airstrikes-wire.txt"}
-    holding = [d for d in developments
-               if wire_names & {s.location.rsplit("/", 1)[-1] for a in d.articles for s in a.sources}]
+    wire_names = {
+        "frontlinewire-hama-airstrikes.html",
+        "medigest-hama-airstrikes-wire.html",
+        "dailydispatch-hama-airstrikes-wire.txt",
+    }
+    holding = [
+        d
+        for d in developments
+        if wire_names & {s.location.rsplit("/", 1)[-1] for a in d.articles for s in a.sources}
+    ]
     assert len(holding) == 1, "the syndicated story must land in one development"
     story_sizes = [len(s.articles) for s in holding[0].stories]
     assert 3 in story_sizes
     # the Damascus conscription report is a different event
-    damascus = [d for d in developments if any("Damascus" in a.title and "heckpoint" in a.title
-                                               for a in d.articles)]
+    damascus = [
+        d
+        for d in developments
+        if any("Damascus" in a.title and "heckpoint" in a.title for a in d.articles)
+    ]
     assert damascus and damascus[0] is not holding[0]
 
 
 def test_same_event_different_words_grouped_unrelated_kept_apart() -> None:
     hama_1 = _article("h1", "Rebels pushed back from Hama outskirts", WIRE)
-    hama_2 = _article("h2", "Army recaptures Morek road villages north of Hama", [
-        "Syrian army units backed by Russian air cover recaptured villages north of Hama on"
-        " Tuesday, state media said, as rebels retreated toward Morek.",
-        "The Syrian Observatory for Human Rights said the fighting around Hama and Morek killed"
-        " dozens, including civilians, and that Russian jets struck rebel depots.",
-        "Residents of northern Hama described a night of airstrikes and artillery fire.",
-    ])
-    other = _article("x", "Central bank raises interest rates in Ankara", [
-        "Turkey's central bank raised its benchmark interest rate by two points on Thursday,"
-        " citing persistent inflation in food and energy prices.",
-        "Economists polled before the decision had expected a smaller increase.",
-        "The lira strengthened slightly against the dollar after the announcement.",
-    ])
+    hama_2 = _article(
+        "h2",
+        "Army recaptures Morek road villages north of Hama",
+        [
+            "Syrian army units backed by Russian air cover recaptured villages north of Hama on"
+            " Tuesday, state media said, as rebels retreated toward Morek.",
+            "The Syrian Observatory for Human Rights said the fighting around Hama and Morek killed"
+            " dozens, including civilians, and that Russian jets struck rebel depots.",
+            "Residents of northern Hama described a night of airstrikes and artillery fire.",
+        ],
+    )
+    other = _article(
+        "x",
+        "Central bank raises interest rates in Ankara",
+        [
+            "Turkey's central bank raised its benchmark interest rate by two points on Thursday,"
+            " citing persistent inflation in food and energy prices.",
+            "Economists polled before the decision had expected a smaller increase.",
+            "The lira strengthened slightly against the dollar after the announcement.",
+        ],
+    )
     developments = group([hama_1, hama_2, other])
     sets = sorted(sorted(a.id for a in d.articles) for d in developments)
     assert sets == [["h1", "h2"], ["x"]]
-

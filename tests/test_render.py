@@ -47,8 +47,10 @@ def test_html_has_no_script_even_when_article_has_one(hostile_run: tuple[Path, S
 
 
 def test_html_links_only_to_sources(tmp_path: Path, settings: Settings) -> None:
-    result = run_today(settings.model_copy(update={"formats": ["html"]}),
-                       day=__import__("datetime").date(2026, 11, 24))
+    result = run_today(
+        settings.model_copy(update={"formats": ["html"]}),
+        day=__import__("datetime").date(2026, 11, 24),
+    )
     html = result.paths["html"].read_text()
     links = set(re.findall(r'href="([^"]+)"', html))
     assert links and links <= {s.url for s in result.sitrep.sources if s.url}
@@ -57,15 +59,18 @@ def test_html_links_only_to_sources(tmp_path: Path, settings: Settings) -> None:
 
 
 def test_markdown_escapes_article_markup() -> None:
-    assert md_escape("<img src=x onerror=alert(1)> [link](http://x)") == \
-        r"\<img src=x onerror=alert(1)\> \[link\](http://x)"
+    assert (
+        md_escape("<img src=x onerror=alert(1)> [link](http://x)")
+        == r"\<img src=x onerror=alert(1)\> \[link\](http://x)"
+    )
 
 
 def test_pdf_text_contains_takeaways(tmp_path: Path, settings: Settings) -> None:
     import datetime
 
-    result = run_today(settings.model_copy(update={"formats": ["pdf"]}),
-                       day=datetime.date(2026, 11, 24))
+    result = run_today(
+        settings.model_copy(update={"formats": ["pdf"]}), day=datetime.date(2026, 11, 24)
+    )
     reader = PdfReader(io.BytesIO(result.paths["pdf"].read_bytes()))
     text = " ".join(page.extract_text() for page in reader.pages)
     flat = re.sub(r"\s+", " ", text)
@@ -80,9 +85,13 @@ def test_user_template_overrides_ours(tmp_path: Path, settings: Settings) -> Non
 
     custom = tmp_path / "tpl"
     custom.mkdir()
-    (custom / "sitrep.md.j2").write_text("CUSTOM {{ sitrep.date }} {{ sitrep.takeaways | length }}\n")
-    result = run_today(settings.model_copy(update={"formats": ["md"], "templates_dir": custom}),
-                       day=datetime.date(2026, 11, 24))
+    (custom / "sitrep.md.j2").write_text(
+        "CUSTOM {{ sitrep.date }} {{ sitrep.takeaways | length }}\n"
+    )
+    result = run_today(
+        settings.model_copy(update={"formats": ["md"], "templates_dir": custom}),
+        day=datetime.date(2026, 11, 24),
+    )
     assert result.paths["md"].read_text().startswith("CUSTOM 2026-11-24 ")
 
 
@@ -91,8 +100,8 @@ def test_render_rejects_unknown_format(tmp_path: Path, settings: Settings) -> No
 
     from briefing.errors import RenderError
 
-    result = run_today(settings.model_copy(update={"formats": ["json"]}),
-                       day=datetime.date(2026, 11, 24))
+    result = run_today(
+        settings.model_copy(update={"formats": ["json"]}), day=datetime.date(2026, 11, 24)
+    )
     with pytest.raises(RenderError, match="unknown format"):
         render(result.sitrep, ["docx"], tmp_path)
-

@@ -16,7 +16,9 @@ BODY = "Government forces pushed rebels back from the outskirts of Hama on Tuesd
 
 def _article(text: str = BODY, url: str | None = None, location: str = "a.html") -> Article:
     return Article(
-        title="Rebels pushed back", text=text, url=url,
+        title="Rebels pushed back",
+        text=text,
+        url=url,
         published_at=datetime(2026, 11, 24, 7, 30, tzinfo=UTC),
         sources=[SourceRef(kind=SourceKind.INBOX, location=location, url=url)],
     )
@@ -45,16 +47,21 @@ def test_exact_duplicates_stored_once_with_all_sources(tmp_path: Path) -> None:
 def test_same_url_with_tracking_params_is_the_same_article(tmp_path: Path) -> None:
     with Store(tmp_path / "b.db") as store:
         store.add(_article(url="https://www.a.example/x/?utm_source=rss#top"))
-        updated = _article(text=BODY + " The ministry said talks would resume.",
-                           url="https://a.example/x", location="b.html")
+        updated = _article(
+            text=BODY + " The ministry said talks would resume.",
+            url="https://a.example/x",
+            location="b.html",
+        )
         stored, new = store.add(updated)
         assert not new and store.count() == 1
         assert stored.text.endswith("talks would resume.")  # the newer version replaced it
 
 
 def test_canonical_url() -> None:
-    assert canonical_url("https://WWW.Site.example/a/b/?utm_medium=x&id=3#frag") == \
-        "https://site.example/a/b?id=3"
+    assert (
+        canonical_url("https://WWW.Site.example/a/b/?utm_medium=x&id=3#frag")
+        == "https://site.example/a/b?id=3"
+    )
     assert canonical_url("file:///etc/passwd") is None
 
 

@@ -97,14 +97,19 @@ class ExtractiveBackend:
             backend=self.name, developments=summaries, takeaways=takeaways, outlook=outlook
         )
 
-    def summarise_one(self, development: Development, options: SummaryOptions) -> DevelopmentSummary:
+    def summarise_one(
+        self, development: Development, options: SummaryOptions
+    ) -> DevelopmentSummary:
         """A single development's summary (used as the LLM backend's fallback)."""
         pool = self._candidates(development)
         chosen = sorted(_mmr(pool, _points_wanted(development, options)), key=lambda s: s.position)
         return self._summary(development, chosen, pool, set())
 
     def _summary(
-        self, development: Development, points: list[_Sentence], pool: list[_Sentence],
+        self,
+        development: Development,
+        points: list[_Sentence],
+        pool: list[_Sentence],
         used: set[str],
     ) -> DevelopmentSummary:
         return DevelopmentSummary(
@@ -180,6 +185,7 @@ def _mmr(pool: list[_Sentence], k: int) -> list[_Sentence]:
     chosen: list[_Sentence] = []
     remaining = sorted(pool, key=lambda s: -s.score)
     while remaining and len(chosen) < k:
+
         def value(s: _Sentence) -> float:
             overlap = max((cosine(s.vector, c.vector) for c in chosen), default=0.0)
             return (1 - REDUNDANCY) * s.score - REDUNDANCY * overlap
@@ -231,18 +237,22 @@ def _figures(pool: list[_Sentence], limit: int) -> list[KeyFigure]:
             if fold(context) in seen or _is_time_or_year(match.group(0)):
                 continue
             seen.add(fold(context))
-            figures.append(KeyFigure(
-                value=(match.group(1) or "") + match.group(2) + (match.group(3) or ""),
-                context=context,
-                citations=[Citation(article_id=a, quote=sentence.text) for a in sentence.citations],
-            ))
+            figures.append(
+                KeyFigure(
+                    value=(match.group(1) or "") + match.group(2) + (match.group(3) or ""),
+                    context=context,
+                    citations=[
+                        Citation(article_id=a, quote=sentence.text) for a in sentence.citations
+                    ],
+                )
+            )
             break
         if len(figures) >= limit:
             break
     return figures
 
 
-def _clause(sentence: str, start: int) -> str:
+def _clause(sentence: str, start: int, limit: int = 18) -> str:
     """The clause around a figure, verbatim: from the figure to the next clause break."""
     end = len(sentence)
     for mark in (", ", "; ", " — ", " – ", ". "):
@@ -251,7 +261,7 @@ def _clause(sentence: str, start: int) -> str:
             end = min(end, found)
     fragment = sentence[start:end].rstrip(" .")
     tokens = fragment.split()
-    return " ".join(tokens[:14]) if len(tokens) > 14 else fragment
+    return " ".join(tokens[:limit]) + " …" if len(tokens) > limit else fragment
 
 
 def _is_time_or_year(text: str) -> bool:

@@ -117,6 +117,13 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
               help="auto = openai when an API key or base URL is configured, else extractive.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="TOML config file.")
+@click.option("--email/--no-email", "email", default=None,
+              help="Mail the briefing to [email] to (default: email.enabled).")
+@click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write one .eml per recipient into DIR instead of sending.")
+@click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
+@click.option("--estimate", is_flag=True,
+              help="Print the LLM calls, tokens and cost the run would use; call nothing.")
 @click.pass_context
 def today(
     ctx: click.Context,
@@ -126,11 +133,16 @@ def today(
     formats: str | None,
     backend: str | None,
     config: Path | None,
+    email: bool | None,
+    to_dir: Path | None,
+    force: bool,
+    estimate: bool,
 ) -> None:
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
-    Prints the paths written. Exits 0 when a briefing was produced, 1 with a one-line
-    error when nothing could be produced.
+    Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
+    asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
+    recipients; 3 mailing failed entirely.
     """
     from briefing.pipeline import run_today
 
@@ -138,13 +150,50 @@ def today(
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
         "formats": _formats(formats), "backend": backend,
     })
+    if estimate:
+        from briefing.estimate import estimate_today
+
+        for line in estimate_today(settings, day=day.date() if day else None).lines():
+            click.echo(line)
+        return
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
+    mail = to_dir is not None or (settings.email.enabled if email is None else email)
+    if mail:
+        from briefing.deliver import check_email_settings
+
+        check_email_settings(settings, dry_run=to_dir is not None)
     the_day: date | None = day.date() if day else None
-    with progress_reporter() as progress:
-        result = run_today(settings, day=the_day, progress=progress)
+    try:
+        with progress_reporter() as progress:
+            result = run_today(settings, day=the_day, progress=progress)
+    except BriefingError as exc:
+        if mail:
+            _notify_operator(settings, the_day, exc)
+        raise
     for path in result.paths.values():
         click.echo(str(path))
+    if mail:
+        from briefing.deliver import deliver_briefing
+
+        report = deliver_briefing(settings, result.sitrep, result.paths, force=force,
+                                  to_dir=to_dir)
+        for written in report.written:
+            click.echo(str(written))
+        click.echo(report.summary(), err=int(report.exit_code) != 0)
+        # sys.exit, not ctx.exit: main() runs click with standalone_mode=False
+        sys.exit(int(report.exit_code))
+
+
+def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:
+    """Tell the operator (email.operator) that the morning run produced nothing."""
+    from briefing.deliver import notify_operator
+
+    label = day.isoformat() if day else "today"
+    try:
+        notify_operator(settings, f"brief: no briefing for {label}", f"brief today failed: {exc}")
+    except BriefingError as mail_error:
+        log.warning("could not mail the operator: %s", mail_error)
 
 
 @cli.command()
@@ -187,6 +236,24 @@ def schedule(ctx: click.Context, cron: bool, systemd: bool) -> None:
     from briefing.schedule import schedule_for
 
     click.echo(schedule_for(settings_from(ctx, {})).text(cron=cron, systemd=systemd), nl=False)
+
+
+@cli.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the LLM endpoint with one tiny request and say what is wrong.
+
+    Exit codes: 0 the endpoint works (warnings allowed); 1 it does not.
+    """
+    from briefing.doctor import diagnose
+
+    settings = settings_from(ctx, {})
+    result = diagnose(settings.llm)
+    for check in result.checks:
+        mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
+        click.echo(f"{mark:>4}  {check.message}")
+    if not result.ok:
+        raise SystemExit(1)
 
 
 @cli.group()

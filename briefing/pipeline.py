@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ def make_backend(name: str, settings: Settings) -> SummaryBackend:
 
 
 def extract_all(
-    documents: Sequence[RawDocument], store: Store, skipped: list[Skipped]
+    documents: Iterable[RawDocument], store: Store, skipped: list[Skipped]
 ) -> list[str]:
     """Extract and store each document; a bad one is skipped with its reason."""
     ids: list[str] = []
@@ -98,11 +99,12 @@ def run_today(
     now = now or datetime.now(UTC)
     start, end = window(day, now, settings.window_hours)
 
-    say("Reading the inbox")
-    documents, skipped = inbox.collect(settings.inbox, settings.max_file_bytes)
-    documents = [*documents, *extra_documents]
+    skipped: list[Skipped] = []
+    documents = itertools.chain(
+        inbox.iter_documents(settings.inbox, skipped, settings.max_file_bytes), extra_documents
+    )
     with Store(settings.db_path) as store:
-        say(f"Extracting {len(documents)} documents")
+        say("Reading and extracting articles")
         ids = extract_all(documents, store, skipped)
         in_store = store.in_window(start, end)
         candidates = store.articles([*ids, *(a.id for a in in_store)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefing.models import RawDocument, Skipped, SourceKind
@@ -27,8 +27,15 @@ def collect(
     folders: Iterable[Path], max_bytes: int = 5_000_000
 ) -> tuple[list[RawDocument], list[Skipped]]:
     """Read every supported file in the inbox folders; unreadable ones become Skipped."""
-    documents: list[RawDocument] = []
     skipped: list[Skipped] = []
+    documents = list(iter_documents(folders, skipped, max_bytes))
+    return documents, skipped
+
+
+def iter_documents(
+    folders: Iterable[Path], skipped: list[Skipped], max_bytes: int = 5_000_000
+) -> Iterator[RawDocument]:
+    """Yield the inbox's documents one at a time, so only one page is in memory at once."""
     for folder in folders:
         if not folder.is_dir():
             skipped.append(Skipped(location=str(folder), reason="inbox folder not found"))
@@ -38,10 +45,9 @@ def collect(
                 continue
             document, problem = _read(path, max_bytes)
             if document is not None:
-                documents.append(document)
+                yield document
             elif problem is not None:
                 skipped.append(Skipped(location=str(path), reason=problem))
-    return documents, skipped
 
 
 def _read(path: Path, max_bytes: int) -> tuple[RawDocument | None, str | None]:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from briefing.backends.base import SummaryBackend
 from briefing.compose import compose
@@ -33,12 +34,15 @@ class RunResult:
     articles: list[Article] = field(default_factory=list)
 
 
-def window(day: date | None, now: datetime | None = None, hours: int = 24) -> tuple[datetime, datetime]:
-    """The period covered: the ``hours`` ending at the end of ``day`` (UTC), or now."""
+def window(
+    day: date | None, now: datetime | None = None, hours: int = 24, tz: str = "UTC"
+) -> tuple[datetime, datetime]:
+    """The period covered: the ``hours`` ending at the end of ``day`` in ``tz``, or now."""
     if day is not None:
-        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
     else:
-        end = (now or datetime.now(UTC)).astimezone(UTC)
+        end = now or datetime.now(UTC)
+    end = end.astimezone(UTC)
     return end - timedelta(hours=hours), end
 
 
@@ -97,7 +101,7 @@ def run_today(
     """Produce the day's briefing files from the configured inbox(es) and the store."""
     say = progress or (lambda message: None)
     now = now or datetime.now(UTC)
-    start, end = window(day, now, settings.window_hours)
+    start, end = window(day, now, settings.window_hours, settings.timezone)
 
     skipped: list[Skipped] = []
     documents = itertools.chain(

@@ -1,0 +1,39 @@
+"""The briefing period: 24 hours ending at the end of --date in the configured zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from briefing.models import Article
+from briefing.pipeline import select, window
+
+
+def test_window_ends_at_midnight_utc_by_default() -> None:
+    start, end = window(date(2026, 11, 24))
+    assert start == datetime(2026, 11, 24, tzinfo=UTC)
+    assert end == datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def test_window_in_another_zone() -> None:
+    start, end = window(date(2026, 11, 24), tz="Asia/Damascus")  # UTC+3
+    assert end == datetime(2026, 11, 24, 21, tzinfo=UTC)
+    assert (end - start).total_seconds() == 24 * 3600
+
+
+def test_window_ending_now() -> None:
+    now = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+    assert window(None, now) == (datetime(2026, 11, 24, 6, 30, tzinfo=UTC), now)
+
+
+def test_select_keeps_window_and_undated_only() -> None:
+    start, end = window(date(2026, 11, 24))
+
+    def at(when: datetime | None) -> Article:
+        return Article(title="t", text="x", published_at=when)
+
+    inside = at(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))  # a date-only page, same day
+    before = at(datetime(2026, 11, 23, 23, 59, tzinfo=UTC))
+    after = at(datetime(2026, 11, 25, 0, 0, tzinfo=UTC))
+    undated = at(None)
+    kept, outside = select([inside, before, after, undated], start, end)
+    assert kept == [inside, undated] and outside == 2

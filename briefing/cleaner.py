@@ -127,8 +127,38 @@ def _headline_like(line: str) -> bool:
     return 3 <= len(tokens) <= 25 and not line.endswith((".", ":", ";", ","))
 
 
+def _looks_wrapped(lines: list[str]) -> bool:
+    """True when the text was hard-wrapped (newsletters, mail): many long unfinished lines."""
+    filled = [line.rstrip() for line in lines if line.strip()]
+    unfinished = [
+        line for line in filled if 50 <= len(line) <= 100 and not _END.search(line)
+    ]
+    return len(filled) >= 6 and len(unfinished) >= 0.3 * len(filled)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines back into paragraphs; leave one-paragraph-a-line text alone."""
+    if not _looks_wrapped(lines):
+        return lines
+    out: list[str] = []
+    joinable = False  # the previous line was a wrapped, unfinished prose line
+    for raw in lines:
+        line = raw.strip()
+        if joinable and line and not (is_chrome(line) or _BYLINE.match(line)):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        current = out[-1] if out else ""
+        joinable = bool(line) and len(raw.rstrip()) >= 50 and not _END.search(line) and (
+            len(current.split()) > 12 or raw.rstrip().endswith(",")
+            or line.split()[-1][:1].islower()
+        )
+    return out
+
+
 def clean_lines(lines: list[str]) -> CleanText:
     """Story paragraphs, title, byline and date lines from the lines of a page."""
+    lines = unwrap(lines)
     out = CleanText(paragraphs=[])
     in_block = False
     candidates: list[str] = []  # headline-like lines seen since the last paragraph

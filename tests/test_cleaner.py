@@ -102,3 +102,31 @@ def test_short_story_paragraphs_are_prose(line: str) -> None:
 )
 def test_headlines_and_labels_are_not_prose(line: str) -> None:
     assert not is_prose(line)
+
+
+WRAPPED = """Convoy reaches Aleppo after two-day delay
+
+By Lina Haddad
+
+An aid convoy of 40 trucks reached Aleppo on Tuesday after a two-day
+delay at a checkpoint north of the city, according to the local council,
+which said the trucks carried flour and medicine.
+
+The council said a second convoy was expected later in the week, and that
+bakeries in the eastern districts would reopen on Wednesday.
+
+Residents welcomed the news.
+"""
+
+
+def test_hard_wrapped_paragraphs_are_rejoined() -> None:
+    cleaned = clean_lines(WRAPPED.splitlines())
+    assert cleaned.paragraphs == [
+        "An aid convoy of 40 trucks reached Aleppo on Tuesday after a two-day delay at a"
+        " checkpoint north of the city, according to the local council, which said the trucks"
+        " carried flour and medicine.",
+        "The council said a second convoy was expected later in the week, and that bakeries in"
+        " the eastern districts would reopen on Wednesday.",
+        "Residents welcomed the news.",
+    ]
+    assert cleaned.title == "Convoy reaches Aleppo after two-day delay"

@@ -109,7 +109,7 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder of saved articles (.html .txt .md .json); repeatable.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Brief the 24 hours ending at the end of this day (UTC). Default: now.")
+              help="Brief the 24 hours ending at the end of this day (in `timezone`, default UTC). Default: now.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder (default from config, else ./briefings).")
 @click.option("--format", "formats", help="Comma-separated formats: md,html,pdf,json (default all).")

@@ -13,8 +13,9 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from briefing.errors import ConfigError
 
@@ -48,6 +49,7 @@ class LLMSettings(_Section):
     on_unverified: Literal["drop", "mark"] = "drop"
     max_output_tokens: int = 1_500  # per request; reserved from the budget before calling
     structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
+    prompts_dir: Path | None = None  # prompt files here override the shipped ones by name
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
 
 
@@ -110,7 +112,8 @@ class Settings(_Section):
     )
     backend: Backend = "auto"
     title: str = "Situation Report"
-    window_hours: int = 24
+    window_hours: int = Field(default=24, ge=1, le=24 * 14)
+    timezone: str = "UTC"  # --date means the day ending at midnight in this zone
     templates_dir: Path | None = None
     max_file_bytes: int = 5_000_000
     takeaways: int = 5
@@ -120,6 +123,15 @@ class Settings(_Section):
     email: EmailSettings = Field(default_factory=EmailSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_file: Path | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Paris)")
+        return value
 
     def resolved_backend(self) -> Literal["extractive", "openai"]:
         """`auto` means openai when a key or base URL is configured."""

@@ -20,6 +20,7 @@ from briefing.models import Article, Coverage, RawDocument, Sitrep, Skipped, Sum
 from briefing.render import render
 from briefing.sources import inbox
 from briefing.store import Store
+from briefing.verify import verify
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -135,6 +136,8 @@ def run_today(
     summary = backend.summarise(developments, SummaryOptions(
         takeaways=settings.takeaways, date=(day or end.date()).isoformat()
     ))
+    # Checked whichever backend ran: quotes, numbers and citations must match the sources.
+    summary = verify(summary, articles, settings.llm.on_unverified)
 
     day_label = (day or end.date()).isoformat()
     sitrep = compose(

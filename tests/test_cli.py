@@ -244,3 +244,28 @@ def test_rerun_adds_nothing_twice(tmp_path: Path) -> None:
         counts = store.count()
         sources = store.db.execute("SELECT COUNT(*) FROM article_sources").fetchone()[0]
     assert counts == 10 and sources == 11  # two identical HTML copies share one article
+
+
+def test_bad_files_are_reported_and_stored_articles_kept(tmp_path: Path) -> None:
+    import shutil
+
+    from briefing.store import Store
+
+    inbox = tmp_path / "in"
+    shutil.copytree(EXAMPLES, inbox)
+    first = run_brief("today", "--inbox", "in", "--date", EXAMPLE_DAY, "--format", "json",
+                      cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "huge.html").write_bytes(b"<p>" + b"word " * 1_100_000 + b"</p>")
+    (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
+    second = run_brief("today", "--inbox", "in", "--date", EXAMPLE_DAY, "--format", "json",
+                       cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    sitrep = json.loads((tmp_path / "briefings" / f"sitrep-{EXAMPLE_DAY}.json").read_text())
+    reasons = {Path(s["location"]).name: s["reason"] for s in sitrep["coverage"]["skipped"]}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["huge.html"].startswith("file too large")
+    assert "unsupported" in reasons["notes.docx"]
+    with Store(tmp_path / "brief.db") as store:
+        assert store.count() == 10

@@ -1,0 +1,103 @@
+"""What an LLM run would cost, worked out without calling anything.
+
+Counts the requests the plan makes (one map call per chunk, one reduce call per
+development, one compose call), their input tokens as counted offline, and the most
+output they may produce; prices come from ``llm.prices`` ($ per million tokens, input
+and output) when the model is listed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from briefing.backends.openai_backend import OpenAIBackend
+from briefing.config import LLMSettings, Settings
+from briefing.models import Development
+from briefing.tokens import padded, tokenizer_for
+
+
+@dataclass
+class Estimate:
+    """Calls and tokens an LLM run would use, at most; cost when prices are known."""
+
+    map_calls: int = 0
+    reduce_calls: int = 0
+    compose_calls: int = 0
+    input_tokens: int = 0
+    max_output_tokens: int = 0
+    cost: float | None = None
+    extractive: int = 0  # developments that would not fit the token budget
+    models: list[str] = field(default_factory=list)
+
+    @property
+    def calls(self) -> int:
+        """All requests the run would make with an empty cache."""
+        return self.map_calls + self.reduce_calls + self.compose_calls
+
+    def lines(self) -> list[str]:
+        """The estimate as short lines for the terminal."""
+        out = [
+            f"model: {', '.join(self.models)}",
+            f"calls: {self.calls} ({self.map_calls} map, {self.reduce_calls} reduce,"
+            f" {self.compose_calls} compose)",
+            f"input tokens: ~{self.input_tokens:,}",
+            f"output tokens: up to {self.max_output_tokens:,}",
+        ]
+        if self.extractive:
+            out.append(f"over the token budget: {self.extractive} developments would be"
+                       " summarised extractively")
+        out.append("cost: " + (f"up to ${self.cost:.4f}" if self.cost is not None
+                               else "unknown (add the model to llm.prices)"))
+        return out
+
+
+def estimate(developments: Sequence[Development], llm: LLMSettings) -> Estimate:
+    """The calls and tokens summarising ``developments`` would take with ``llm``."""
+    backend = OpenAIBackend(llm)
+    plan = backend.plan(developments)
+    out_cap = llm.max_output_tokens
+    result = Estimate(models=sorted({backend.map_model, backend.reduce_model}),
+                      extractive=len(plan.skipped))
+    map_margin = tokenizer_for(backend.map_model).margin
+    red_margin = tokenizer_for(backend.reduce_model).margin
+    map_in = red_in = 0
+    for chunks in plan.chunks.values():
+        result.map_calls += len(chunks)
+        map_in += sum(padded(backend.frame_tokens("map") + c.tokens, map_margin) for c in chunks)
+        claims = sum(backend.expected_map_output(c) for c in chunks)
+        red_in += padded(backend.frame_tokens("reduce") + claims, red_margin)
+        result.reduce_calls += 1
+    if plan.chunks:
+        result.compose_calls = 1
+        red_in += padded(backend.frame_tokens("compose") + 60 * 6 * len(plan.chunks), red_margin)
+    result.input_tokens = map_in + red_in
+    result.max_output_tokens = result.calls * out_cap
+    map_price, red_price = llm.prices.get(backend.map_model), llm.prices.get(backend.reduce_model)
+    if map_price and red_price:
+        result.cost = (
+            map_in * map_price[0] + result.map_calls * out_cap * map_price[1]
+            + red_in * red_price[0]
+            + (result.reduce_calls + result.compose_calls) * out_cap * red_price[1]
+        ) / 1_000_000
+    return result
+
+
+def estimate_today(
+    settings: Settings, day: date | None = None, now: datetime | None = None
+) -> Estimate:
+    """The estimate for today's run: read, extract and group as the run would, then count."""
+    from briefing.group import group
+    from briefing.pipeline import extract_all, select, window
+    from briefing.sources import inbox
+    from briefing.store import Store
+
+    start, end = window(day, now, settings.window_hours)
+    documents, skipped = inbox.collect(settings.inbox, settings.max_file_bytes)
+    with Store(settings.db_path) as store:
+        ids = extract_all(documents, store, skipped)
+        in_store = store.in_window(start, end)
+        candidates = store.articles([*ids, *(a.id for a in in_store)])
+    articles, _ = select(candidates, start, end)
+    return estimate(group(articles), settings.llm)

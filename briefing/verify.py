@@ -1,0 +1,220 @@
+"""Check every statement against the articles it cites, before anything is rendered.
+
+A statement passes when each of its citations resolves to an article of the day, at
+least one cited quote (or the statement itself) is found verbatim in its article after
+Unicode and whitespace normalisation, every number in the statement appears in a cited
+article, and every URL in it is one a source gave. A statement that fails is dropped or
+kept marked unverified (``llm.on_unverified``), and counted either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Literal
+
+from briefing.models import (
+    Article,
+    DevelopmentSummary,
+    KeyFigure,
+    Statement,
+    Summary,
+)
+
+log = logging.getLogger(__name__)
+
+OnUnverified = Literal["drop", "mark"]
+DATAMARK = "\u02c6"  # the spotlighting marker put between words of article text
+
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", DATAMARK: " ",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+})
+_SPACE = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]]+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|info|news|co|uk|gov|example)(?:/[^\s<>\"')\]]*)?",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=512)  # article texts are normalised once per claim otherwise
+def normalise(text: str) -> str:
+    """Text folded for verbatim matching: NFKC, plain quotes and dashes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return _SPACE.sub(" ", text).strip()
+
+
+def quote_found(quote: str, source: str) -> bool:
+    """True when ``quote`` (segments joined by an ellipsis, in order) is in ``source``."""
+    haystack = normalise(source)
+    body = normalise(quote).strip(" \"'")
+    segments = [s.strip(" \"'") for s in _ELLIPSIS.split(body)]
+    segments = [s for s in segments if s]
+    if not segments or sum(len(s) for s in segments) < 8:
+        return False
+    pos = 0
+    for segment in segments:
+        found = haystack.find(segment, pos)
+        if found < 0:
+            return False
+        pos = found + len(segment)
+    return True
+
+
+@lru_cache(maxsize=512)
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers in ``text``, thousands separators removed ("1,200" -> "1200")."""
+    out: set[str] = set()
+    for match in _NUMBER.finditer(normalise(text)):
+        raw = match.group()
+        # "1,200" and "1.200" are thousands; "3.5" and "3,5" are decimals
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+            out.add(re.sub(r"[.,]", "", raw))
+        else:
+            out.add(raw.replace(",", "."))
+    return frozenset(out)
+
+
+def urls_in(text: str) -> list[str]:
+    """URL-like strings in ``text``."""
+    return [m.group().rstrip(".,;:") for m in _URL.finditer(text)]
+
+
+def source_urls(articles: Iterable[Article]) -> set[str]:
+    """Every URL a source gave for an article (its own and where it was found)."""
+    urls: set[str] = set()
+    for article in articles:
+        for url in [article.url, *(s.url for s in article.sources)]:
+            if url:
+                urls.add(_bare_url(url))
+    return urls
+
+
+def _bare_url(url: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower()).rstrip("/")
+
+
+def source_text(article: Article) -> str:
+    """What a quote may come from: the title and the body."""
+    return f"{article.title}\n\n{article.text}"
+
+
+def check_statement(
+    statement: Statement, articles: dict[str, Article], allowed_urls: set[str]
+) -> str | None:
+    """Why ``statement`` fails verification, or None when it passes."""
+    if not statement.citations:
+        return "no citation"
+    cited: list[Article] = []
+    for citation in statement.citations:
+        article = articles.get(citation.article_id)
+        if article is None:
+            return f"citation to unknown article {citation.article_id!r}"
+        cited.append(article)
+    quoted = False
+    for citation, article in zip(statement.citations, cited, strict=True):
+        if citation.quote is not None and not quote_found(citation.quote, source_text(article)):
+            return f"quote not found in article {article.id}"
+        quoted = quoted or citation.quote is not None
+    if not quoted and not any(quote_found(statement.text, source_text(a)) for a in cited):
+        return "no verbatim support"
+    given = frozenset().union(*(numbers_in(source_text(a)) for a in cited))
+    missing = numbers_in(statement.text) - given
+    if missing:
+        return f"number {sorted(missing)[0]} not in the cited articles"
+    for url in urls_in(statement.text):
+        if _bare_url(url) not in allowed_urls:
+            return f"link {url} given by no source"
+    return None
+
+
+def check_figure(
+    figure: KeyFigure, articles: dict[str, Article], allowed_urls: set[str]
+) -> str | None:
+    """Why a key figure fails: its context must be verbatim and its value within it."""
+    as_statement = Statement(text=figure.context, citations=figure.citations)
+    reason = check_statement(as_statement, articles, allowed_urls)
+    if reason is None and not numbers_in(figure.value) <= numbers_in(figure.context):
+        reason = "figure value not in its context"
+    if reason is None and not any(
+        quote_found(figure.context, source_text(articles[c.article_id]))
+        for c in figure.citations
+    ):
+        reason = "figure context not verbatim"
+    return reason
+
+
+class _Tally:
+    def __init__(self, articles: dict[str, Article], urls: set[str], mode: OnUnverified):
+        self.articles, self.urls, self.mode = articles, urls, mode
+        self.dropped = self.unverified = 0
+
+    def keep(self, statements: Sequence[Statement], where: str) -> list[Statement]:
+        kept: list[Statement] = []
+        for statement in statements:
+            reason = check_statement(statement, self.articles, self.urls)
+            if reason is None:
+                kept.append(statement)
+                continue
+            log.info("%s statement fails verification (%s): %.80s", where, reason,
+                     statement.text)
+            if self.mode == "drop":
+                self.dropped += 1
+            else:
+                self.unverified += 1
+                kept.append(statement.model_copy(update={"verified": False}))
+        return kept
+
+    def development(self, dev: DevelopmentSummary) -> DevelopmentSummary | None:
+        points = self.keep(dev.points, "point")
+        conflicts = self.keep(dev.conflicts, "conflict")
+        headline = self.keep([dev.headline], "headline")
+        if not headline:
+            if not points:
+                log.info("development %s dropped: nothing in it verified", dev.development_id)
+                return None
+            headline = [points.pop(0)]  # promote the best verified point
+        figures = []
+        for figure in dev.figures:
+            if check_figure(figure, self.articles, self.urls) is None:
+                figures.append(figure)
+            else:  # a figure has no "unverified" mark to carry, so it always goes
+                self.dropped += 1
+        return dev.model_copy(update={
+            "headline": headline[0], "points": points, "conflicts": conflicts,
+            "figures": figures,
+        })
+
+
+def verify(
+    summary: Summary, articles: Sequence[Article], on_unverified: OnUnverified = "drop"
+) -> Summary:
+    """The summary with every statement checked against its sources; failures counted."""
+    by_id = {a.id: a for a in articles}
+    tally = _Tally(by_id, source_urls(articles), on_unverified)
+    developments = [d for d in map(tally.development, summary.developments) if d is not None]
+    takeaways = tally.keep(summary.takeaways, "takeaway")
+    outlook = tally.keep(summary.outlook, "outlook")
+    notes = list(summary.notes)
+    if tally.dropped:
+        notes.append(f"{tally.dropped} statements failed verification and were left out")
+    if tally.unverified:
+        notes.append(f"{tally.unverified} statements could not be verified and are marked")
+    return summary.model_copy(update={
+        "developments": developments,
+        "takeaways": takeaways,
+        "outlook": outlook,
+        "notes": notes,
+        "dropped_claims": summary.dropped_claims + tally.dropped,
+        "unverified_claims": summary.unverified_claims + tally.unverified,
+    })

@@ -1,0 +1,35 @@
+"""Every command has help, and the README documents every command."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from briefing.cli import cli
+from tests.conftest import ROOT
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        found.append((full, command))
+        if isinstance(command, click.Group):
+            found += _commands(command, full + " ")
+    return found
+
+
+COMMANDS = _commands(cli)
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_command_has_help(name: str, command: click.Command) -> None:
+    assert command.help and len(command.help.strip()) > 20, name
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts[0]} has no help"
+
+
+@pytest.mark.parametrize("name", [n for n, c in COMMANDS if not isinstance(c, click.Group)])
+def test_readme_mentions_command(name: str) -> None:
+    assert f"brief {name}" in (ROOT / "README.md").read_text(), name

@@ -124,6 +124,10 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
 @click.option("--estimate", is_flag=True,
               help="Print the LLM calls, tokens and cost the run would use; call nothing.")
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="Also fetch and brief this article page; repeatable.")
+@click.option("--no-ingest", is_flag=True,
+              help="Do not fetch the configured feeds and pages first; use the store as it is.")
 @click.pass_context
 def today(
     ctx: click.Context,
@@ -137,6 +141,8 @@ def today(
     to_dir: Path | None,
     force: bool,
     estimate: bool,
+    urls: tuple[str, ...],
+    no_ingest: bool,
 ) -> None:
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
@@ -166,7 +172,8 @@ def today(
     the_day: date | None = day.date() if day else None
     try:
         with progress_reporter() as progress:
-            result = run_today(settings, day=the_day, progress=progress)
+            result = run_today(settings, day=the_day, urls=urls, fetch_sources=not no_ingest,
+                               progress=progress)
     except BriefingError as exc:
         if mail:
             _notify_operator(settings, the_day, exc)

@@ -43,11 +43,12 @@ class LLMSettings(_Section):
     max_retries: int = 3
     max_concurrency: int = 4
     token_budget: int = 200_000
-    chunk_tokens: int = 2_000
+    chunk_tokens: int = 6_000  # article tokens per map request (capped by the context)
+    datamark: Literal["lines", "words"] = "lines"  # spotlighting: mark each line, or every space
     context_tokens: int | None = None  # model context window; looked up when unset
     deadline: float = 900.0  # seconds for the whole LLM phase
     on_unverified: Literal["drop", "mark"] = "drop"
-    max_output_tokens: int = 1_500  # per request; reserved from the budget before calling
+    max_output_tokens: int = 4_000  # per request; reserved from the budget before calling
     structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
     prompts_dir: Path | None = None  # prompt files here override the shipped ones by name
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
@@ -130,7 +131,7 @@ class Settings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Paris)")
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Paris)") from None
         return value
 
     def resolved_backend(self) -> Literal["extractive", "openai"]:

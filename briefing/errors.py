@@ -47,6 +47,9 @@ class HTTPStatusError(FetchError):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self) -> tuple[type[HTTPStatusError], tuple[str, int]]:
+        return (type(self), (str(self), self.status))  # picklable across processes
+
 
 class StoreError(BriefingError):
     """The SQLite article store cannot be opened or written."""

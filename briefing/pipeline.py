@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefing.backends.base import SummaryBackend
@@ -21,6 +22,9 @@ from briefing.render import render
 from briefing.sources import inbox
 from briefing.store import Store
 from briefing.verify import verify
+
+if TYPE_CHECKING:
+    from briefing.ingest import IngestReport
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -83,11 +87,80 @@ def _reason(exc: SourceError, document: RawDocument) -> str:
 
 
 def select(
-    candidates: Sequence[Article], start: datetime, end: datetime
+    candidates: Sequence[Article], start: datetime, end: datetime, keep: Set[str] = frozenset()
 ) -> tuple[list[Article], int]:
-    """Articles in [start, end) (undated ones kept); and how many fell outside."""
-    inside = [a for a in candidates if a.published_at is None or start <= a.published_at < end]
+    """Articles in [start, end), undated ones and those in ``keep``; and how many fell outside."""
+    inside = [
+        a for a in candidates
+        if a.id in keep or a.published_at is None or start <= a.published_at < end
+    ]
     return inside, len(candidates) - len(inside)
+
+
+@dataclass
+class Gathered:
+    """Everything the day's sources gave, before the period is applied."""
+
+    candidates: list[Article]
+    skipped: list[Skipped]
+    requested: set[str]  # ids of articles the user asked for by URL: kept whatever their date
+    health: list[str]
+    warning: str | None = None
+
+
+def gather(
+    settings: Settings,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    urls: Sequence[str] = (),
+    fetch_sources: bool = True,
+    extra_documents: Sequence[RawDocument] = (),
+    say: Progress = lambda message: None,
+) -> Gathered:
+    """Fetch feeds and URLs, read the inbox, store it all; return the candidate articles."""
+    skipped: list[Skipped] = []
+    health: list[str] = []
+    requested: set[str] = set()
+    warning = None
+    with Store(settings.db_path) as store:
+        if urls or (fetch_sources and has_sources(settings, store)):
+            from briefing.ingest import health_lines, ingest
+
+            say("Fetching feeds and pages")
+            report = ingest(settings, store, urls, include_sources=fetch_sources, now=now)
+            health = health_lines(report)
+            requested = {i for r in report.sources if r.kind == "url" for i in r.article_ids}
+            warning = _source_warning(report, start)
+        documents = itertools.chain(
+            inbox.iter_documents(settings.inbox, skipped, settings.max_file_bytes),
+            extra_documents,
+        )
+        say("Reading and extracting articles")
+        ids = extract_all(documents, store, skipped)
+        in_store = store.in_window(start, end)
+        candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
+    return Gathered(candidates, skipped, requested, health, warning)
+
+
+def has_sources(settings: Settings, store: Store) -> bool:
+    """True when feeds or pages are configured, in brief.toml or with `brief sources add`."""
+    from briefing.sources.registry import all_sources
+
+    return bool(all_sources(settings, store))
+
+
+def _source_warning(report: IngestReport, start: datetime) -> str | None:
+    """Say so at the top when no source gave anything from inside the period."""
+    feeds = [r for r in report.sources if r.kind != "url"]
+    if not feeds or any(r.new_items for r in feeds if r.status.value == "ok"):
+        return None
+    newest = max((r.newest for r in feeds if r.newest), default=None)
+    when = f"; the newest item is from {newest:%Y-%m-%d %H:%M} UTC" if newest else ""
+    if newest is not None and newest >= start:
+        return None
+    return f"no source published anything new in this period{when}"
 
 
 def run_today(
@@ -95,36 +168,31 @@ def run_today(
     *,
     day: date | None = None,
     now: datetime | None = None,
+    urls: Sequence[str] = (),
+    fetch_sources: bool = True,
     extra_documents: Sequence[RawDocument] = (),
-    source_health: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> RunResult:
-    """Produce the day's briefing files from the configured inbox(es) and the store."""
+    """Produce the day's briefing files from the inbox, the feeds, ``urls`` and the store."""
     say = progress or (lambda message: None)
     now = now or datetime.now(UTC)
     start, end = window(day, now, settings.window_hours, settings.timezone)
-
-    skipped: list[Skipped] = []
-    documents = itertools.chain(
-        inbox.iter_documents(settings.inbox, skipped, settings.max_file_bytes), extra_documents
-    )
-    with Store(settings.db_path) as store:
-        say("Reading and extracting articles")
-        ids = extract_all(documents, store, skipped)
-        in_store = store.in_window(start, end)
-        candidates = store.articles([*ids, *(a.id for a in in_store)])
-    articles, out_of_window = select(candidates, start, end)
+    gathered = gather(settings, start, end, now=now, urls=urls, fetch_sources=fetch_sources,
+                      extra_documents=extra_documents, say=say)
+    articles, out_of_window = select(gathered.candidates, start, end, keep=gathered.requested)
     coverage = Coverage(
-        articles_read=len(candidates) + len(skipped),
+        articles_read=len(gathered.candidates) + len(gathered.skipped),
         out_of_window=out_of_window,
-        skipped=skipped,
+        skipped=gathered.skipped,
         undated=[a.title for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
-        source_health=list(source_health),
+        source_health=gathered.health,
     )
     if not articles:
-        raise NothingToReportError(_nothing_message(settings.inbox, len(candidates), skipped))
+        raise NothingToReportError(_nothing_message(
+            settings.inbox, len(gathered.candidates), gathered.skipped, gathered.health
+        ))
 
     say(f"Grouping {len(articles)} articles")
     developments = group(articles)
@@ -143,21 +211,27 @@ def run_today(
     sitrep = compose(
         summary, developments, coverage,
         title=f"{settings.title} — {day_label}", date=day_label, period=(start, end),
-        generated_at=now, warning=_staleness(articles, start),
+        generated_at=now, warning=gathered.warning or _staleness(articles),
     )
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
     return RunResult(sitrep=sitrep, paths=paths, articles=articles)
 
 
-def _staleness(articles: Sequence[Article], start: datetime) -> str | None:
+def _staleness(articles: Sequence[Article]) -> str | None:
     dated = [a.published_at for a in articles if a.published_at is not None]
     if articles and not dated:
         return "no article in this briefing carries a publication date"
     return None
 
 
-def _nothing_message(folders: Sequence[Path], seen: int, skipped: Sequence[Skipped]) -> str:
+def _nothing_message(
+    folders: Sequence[Path], seen: int, skipped: Sequence[Skipped], health: Sequence[str] = ()
+) -> str:
+    failures = [line for line in health if "failed" in line and not line[:1].isdigit()]
+    if failures and not seen:
+        return f"nothing could be fetched: {failures[0]}" + (
+            f" (and {len(failures) - 1} more)" if len(failures) > 1 else "")
     where = ", ".join(str(f) for f in folders) or "(no inbox configured)"
     if seen:
         return (f"no article in {where} falls in the briefing period ({seen} outside it); "

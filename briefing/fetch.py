@@ -1,0 +1,747 @@
+"""Safe, polite HTTP fetching for feeds and pages.
+
+Everything fetched is untrusted, so every request goes through one gate:
+
+* only ``http``/``https``; at most ``max_redirects`` hops, each one checked again;
+* the host is resolved here, every resolved address is checked (loopback, private,
+  link-local, carrier-grade NAT, multicast, reserved, documentation, IPv4-mapped ...)
+  and the connection is made to that checked address, so DNS cannot change its answer
+  between the check and the connect; TLS still verifies the certificate for the name;
+* a deadline per request (connect to last byte) and one for the whole run;
+* the body is read raw and decompressed here, chunk by chunk, so a compression bomb
+  stops at ``max_bytes`` of output without ever holding more;
+* one request in flight per host, ``per_host_delay`` seconds between them, robots.txt
+  honoured (a 5xx robots.txt means do not crawl), conditional GET with validators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import socket
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol
+from urllib.parse import urljoin
+from urllib.robotparser import RobotFileParser
+
+import httpcore
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from briefing.config import FetchSettings
+from briefing.errors import BlockedAddressError, FetchError, HTTPStatusError
+
+log = logging.getLogger(__name__)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "text/plain",
+        "application/octet-stream",
+        "text/html",  # some servers label feeds as HTML; feedparser decides
+    }
+)
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+ROBOTS_TYPES = frozenset({"text/plain", "application/octet-stream", "text/html"})
+ANY_TYPE: frozenset[str] = frozenset()  # accept whatever the server labels it
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
+ROBOTS_MAX_BYTES = 500_000
+MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed
+ROBOTS_TTL = timedelta(hours=24)
+
+# Ranges ipaddress does not flag consistently across Python versions.
+_EXTRA_BLOCKED = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "192.0.0.0/24",
+        "192.0.2.0/24",  # documentation
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation
+        "203.0.113.0/24",  # documentation
+        "240.0.0.0/4",
+        "64:ff9b::/96",  # NAT64: embeds an IPv4 address
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",  # documentation
+        "2002::/16",  # 6to4: embeds an IPv4 address
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+    )
+)
+# Ranges an explicit ``allow_private`` still never reaches.
+_NEVER = tuple(ipaddress.ip_network(n) for n in ("0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"))
+
+
+def blocked_reason(ip: IPAddress, allow_private: bool = False) -> str | None:
+    """Why a fetch must not connect to ``ip``, or None when it may."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or (ip.teredo[1] if ip.teredo else None) or ip.sixtofour
+        if embedded is not None:
+            reason = blocked_reason(embedded, allow_private)
+            return f"{reason} (inside IPv6 {ip})" if reason else None
+        if ip in ipaddress.ip_network("64:ff9b::/96"):
+            reason = blocked_reason(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), allow_private)
+            return f"{reason} (inside NAT64 {ip})" if reason else None
+    if ip.is_unspecified:
+        return f"unspecified address {ip}"
+    if ip.is_multicast:
+        return f"multicast address {ip}"
+    if any(ip in net for net in _NEVER if net.version == ip.version):
+        return f"reserved address {ip}"
+    if allow_private:
+        return None
+    for test, label in (
+        (ip.is_loopback, "loopback"),
+        (ip.is_link_local, "link-local"),
+        (ip.is_private, "private"),
+        (ip.is_reserved, "reserved"),
+    ):
+        if test:
+            return f"{label} address {ip}"
+    if any(ip in net for net in _EXTRA_BLOCKED if net.version == ip.version):
+        return f"non-public address {ip}"
+    if not ip.is_global:
+        return f"non-public address {ip}"
+    return None
+
+
+def ip_literal(host: str) -> IPAddress | None:
+    """The address a host string spells, including legacy forms like ``127.1`` or ``0x7f000001``."""
+    host = host.strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if host and all(c in "0123456789abcdefxABCDEFX." for c in host) and host[0].isdigit():
+        # inet_aton accepts what C resolvers accept: 2130706433, 0x7f000001, 0177.1, 127.1.
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def host_key(host: str) -> str:
+    """A host name as politeness and same-host checks compare it."""
+    return host.lower().rstrip(".").strip("[]")
+
+
+def same_host(url: str, other: str) -> bool:
+    """True when two http(s) URLs name the same host (ports aside)."""
+    try:
+        return host_key(httpx.URL(url).host) == host_key(httpx.URL(other).host)
+    except (httpx.InvalidURL, TypeError):
+        return False
+
+
+def _is_localhost_name(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
+def check_url(url: str, allow_private: bool = False) -> httpx.URL:
+    """Parse ``url`` and refuse schemes and literal hosts a fetch must never reach."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise FetchError(f"{url}: not a valid URL ({exc})") from None
+    if parsed.scheme not in ("http", "https"):
+        raise BlockedAddressError(f"{url}: only http and https URLs are fetched")
+    if not parsed.host:
+        raise FetchError(f"{url}: the URL has no host")
+    if not allow_private and _is_localhost_name(parsed.host):
+        raise BlockedAddressError(
+            f"{url}: refused to fetch loopback host {parsed.host}"
+            " (set allow_private = true on the source to allow it)"
+        )
+    literal = ip_literal(parsed.host)
+    if literal is not None:
+        reason = blocked_reason(literal, allow_private)
+        if reason:
+            raise BlockedAddressError(f"{url}: refused to fetch {reason}{_ALLOW_HINT}")
+    return parsed
+
+
+_ALLOW_HINT = " (set allow_private = true on the source to allow it)"
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses the system resolver gives for ``host``, in its order."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve host {host}: {exc.strerror}") from None
+    seen: dict[str, None] = {}
+    for info in infos:
+        seen.setdefault(str(info[4][0]), None)
+    return list(seen)
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves, checks every address, then connects to a checked address only."""
+
+    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+        self._resolver = resolver
+        self._allow_private = allow_private
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        literal = ip_literal(host)
+        if literal is None and not self._allow_private and _is_localhost_name(host):
+            raise BlockedAddressError(f"refused to connect to loopback host {host}{_ALLOW_HINT}")
+        addresses = [str(literal)] if literal is not None else await self._resolver(host, port)
+        if not addresses:
+            raise FetchError(f"cannot resolve host {host}: no addresses")
+        checked: list[str] = []
+        for address in addresses:
+            try:
+                ip = ipaddress.ip_address(address.split("%", 1)[0])
+            except ValueError:
+                raise BlockedAddressError(f"host {host} resolved to {address!r}") from None
+            reason = blocked_reason(ip, self._allow_private)
+            if reason:
+                # One bad answer poisons the lot: a mixed answer is how rebinding starts.
+                raise BlockedAddressError(f"host {host} resolves to {reason}{_ALLOW_HINT}")
+            checked.append(str(ip))
+        last: Exception | None = None
+        for address in checked:
+            try:
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddressError(f"refused to connect to unix socket {path}")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport with its connection pool built on the guarded backend."""
+
+    def __init__(self, resolver: Resolver, allow_private: bool, max_connections: int) -> None:
+        # Few idle connections: the pool checks every idle one on each request, and with
+        # per-host delays most of them would only sit there for a second.
+        limits = httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max(4, max_connections // 4),
+            keepalive_expiry=5.0,
+        )
+        super().__init__(verify=True, trust_env=False, http2=True, limits=limits)
+        # The pool is rebuilt rather than configured because httpx has no public hook for
+        # the network backend; the arguments mirror what httpx passes.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=True, trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=True,
+            network_backend=_GuardedBackend(resolver, allow_private),
+        )
+
+
+class _Decoder(Protocol):
+    def decode(self, data: bytes, budget: int) -> bytes: ...
+
+
+class _Identity:
+    def decode(self, data: bytes, budget: int) -> bytes:
+        return data
+
+
+class _Zlib:
+    """gzip or deflate, never producing more than budget + 1 bytes per call."""
+
+    def __init__(self, gzip: bool) -> None:
+        self._gzip = gzip
+        self._first = True
+        self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
+
+    def decode(self, data: bytes, budget: int) -> bytes:
+        out = bytearray()
+        pending = data
+        while pending:
+            try:
+                chunk = self._obj.decompress(pending, budget + 1 - len(out))
+            except zlib.error:
+                if self._gzip or not self._first:
+                    raise
+                # "deflate" is often sent as raw deflate without the zlib header.
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                continue
+            self._first = False
+            out += chunk
+            if len(out) > budget:
+                break
+            pending = self._obj.unconsumed_tail
+            if not pending and self._obj.eof and self._obj.unused_data and self._gzip:
+                pending = self._obj.unused_data  # concatenated gzip members
+                self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return bytes(out)
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        import brotli
+
+        self._obj = brotli.Decompressor()
+
+    def decode(self, data: bytes, budget: int) -> bytes:
+        out = bytearray(self._obj.process(data, output_buffer_limit=budget + 1))
+        while len(out) <= budget and not self._obj.can_accept_more_data():
+            more = self._obj.process(b"", output_buffer_limit=budget + 1 - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+
+def _brotli_available() -> bool:
+    try:
+        import brotli
+    except ImportError:
+        return False
+    return hasattr(brotli.Decompressor(), "can_accept_more_data")
+
+
+ACCEPT_ENCODING = "gzip, deflate" + (", br" if _brotli_available() else "")
+
+
+def _decoder(url: str, content_encoding: str) -> _Decoder:
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return _Identity()
+    if len(codings) > 1:
+        raise FetchError(f"{url}: layered content-encoding {content_encoding!r} refused")
+    coding = codings[0]
+    if coding in ("gzip", "x-gzip"):
+        return _Zlib(gzip=True)
+    if coding == "deflate":
+        return _Zlib(gzip=False)
+    if coding == "br" and _brotli_available():
+        return _Brotli()
+    raise FetchError(f"{url}: unsupported content-encoding {content_encoding!r}")
+
+
+class FetchResult(BaseModel):
+    """One fetched resource: the final URL, its body and validators."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str  # after redirects
+    requested_url: str
+    status: int
+    content: bytes = b""
+    media_type: str | None = None
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime
+    redirects: list[str] = []
+
+    @property
+    def not_modified(self) -> bool:
+        """True when the server answered 304 to a conditional request."""
+        return self.status == 304
+
+
+@dataclass
+class _HostGate:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_at: float = 0.0
+    delay: float = 0.0
+
+
+_ALLOW_ALL = "allow-all"
+
+
+class ValueCache(Protocol):
+    """Small persisted values; ``briefing.store.Store`` is one."""
+
+    def get_value(self, key: str) -> str | None:
+        """The value stored under ``key``, if any."""
+
+    def set_value(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``."""
+
+
+class Fetcher:
+    """The shared async client: use ``async with Fetcher(settings) as f: await f.fetch(url)``."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        resolver: Resolver | None = None,
+        cache: ValueCache | None = None,
+    ) -> None:
+        self.settings = settings or FetchSettings()
+        self._resolver = resolver or system_resolver
+        self._cache = cache  # keeps robots.txt rules between runs (the Store fits)
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, RobotFileParser | str] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._slots = asyncio.Semaphore(max(1, self.settings.max_concurrency))
+        self._deadline = time.monotonic() + self.settings.total_timeout
+        self.requests = 0  # requests sent, for reports and tests
+
+    async def __aenter__(self) -> Fetcher:
+        self._deadline = time.monotonic() + self.settings.total_timeout
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the underlying connection pools."""
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    def _client(self, allow_private: bool) -> httpx.AsyncClient:
+        # Separate pools so a connection opened for an allowed private source is never
+        # reused by a source that is not allowed to reach it.
+        if allow_private not in self._clients:
+            transport = _GuardedTransport(
+                self._resolver, allow_private, max(1, self.settings.max_concurrency) * 2
+            )
+            self._clients[allow_private] = httpx.AsyncClient(
+                transport=transport,
+                follow_redirects=False,
+                trust_env=False,
+                headers={
+                    "User-Agent": self.settings.user_agent,
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                },
+                timeout=httpx.Timeout(self.settings.timeout),
+            )
+        return self._clients[allow_private]
+
+    def remaining(self) -> float:
+        """Seconds left before the run's total deadline."""
+        return self._deadline - time.monotonic()
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        allow_private: bool = False,
+        accept: frozenset[str] = PAGE_TYPES,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url`` through every guard; raises FetchError/BlockedAddressError."""
+        if self.remaining() <= 0:
+            raise FetchError(
+                f"{url}: skipped, the run's total deadline of"
+                f" {self.settings.total_timeout:g}s was reached"
+            )
+        try:
+            async with asyncio.timeout(self.remaining()):
+                return await self._follow(
+                    url,
+                    allow_private,
+                    accept,
+                    etag,
+                    last_modified,
+                    max_bytes or self.settings.max_bytes,
+                )
+        except TimeoutError:
+            raise FetchError(
+                f"{url}: the run's total deadline of {self.settings.total_timeout:g}s was reached"
+            ) from None
+
+    async def _follow(
+        self,
+        url: str,
+        allow_private: bool,
+        accept: frozenset[str],
+        etag: str | None,
+        last_modified: str | None,
+        max_bytes: int,
+    ) -> FetchResult:
+        current = url
+        hops: list[str] = []
+        for _ in range(self.settings.max_redirects + 1):
+            # A source's allow_private covers its own host only: a redirect elsewhere is
+            # untrusted input and gets the full check (unless allowed globally).
+            allow = self.settings.allow_private or (allow_private and same_host(current, url))
+            target = check_url(current, allow)
+            if self.settings.respect_robots:
+                await self._check_robots(target, allow)
+            headers = {"Accept": FEED_ACCEPT if accept is FEED_TYPES else PAGE_ACCEPT}
+            if not hops:  # validators belong to the URL they were stored for
+                if etag:
+                    headers["If-None-Match"] = etag
+                if last_modified:
+                    headers["If-Modified-Since"] = last_modified
+            result = await self._hop(target, allow, headers, accept, max_bytes)
+            if isinstance(result, str):
+                hops.append(current)
+                current = result
+                continue
+            return result.model_copy(update={"requested_url": url, "redirects": hops})
+        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects")
+
+    async def _hop(
+        self,
+        target: httpx.URL,
+        allow: bool,
+        headers: dict[str, str],
+        accept: frozenset[str],
+        max_bytes: int,
+    ) -> FetchResult | str:
+        """One request, polite and bounded; a redirect returns the next URL."""
+        url = str(target)
+        gate = self._gate(target)
+        async with gate.lock:
+            wait = gate.next_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                async with self._slots:
+                    self.requests += 1
+                    async with asyncio.timeout(self.settings.timeout):
+                        return await self._request(target, allow, headers, accept, max_bytes)
+            except TimeoutError:
+                raise FetchError(
+                    f"{url}: no complete answer within {self.settings.timeout:g}s"
+                ) from None
+            except httpx.TransportError as exc:
+                raise FetchError(f"{url}: {_describe_transport(exc)}") from None
+            finally:
+                gate.next_at = time.monotonic() + max(gate.delay, self.settings.per_host_delay)
+
+    async def _request(
+        self,
+        target: httpx.URL,
+        allow: bool,
+        headers: dict[str, str],
+        accept: frozenset[str],
+        max_bytes: int,
+    ) -> FetchResult | str:
+        url = str(target)
+        client = self._client(allow)
+        async with client.stream("GET", target, headers=headers) as response:
+            status = response.status_code
+            if status in (301, 302, 303, 307, 308):
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(f"{url}: redirect without a Location header")
+                return str(urljoin(url, location.strip()))
+            etag = response.headers.get("etag")
+            modified = response.headers.get("last-modified")
+            now = datetime.now(UTC)
+            if status == 304:
+                return FetchResult(
+                    url=url,
+                    requested_url=url,
+                    status=304,
+                    etag=etag,
+                    last_modified=modified,
+                    fetched_at=now,
+                )
+            if status != 200:
+                hint = (
+                    " (the site is refusing or rate-limiting; try later)"
+                    if status in (403, 429, 503)
+                    else ""
+                )
+                raise HTTPStatusError(f"{url}: HTTP {status}{hint}", status)
+            ctype = response.headers.get("content-type", "")
+            media_type = ctype.split(";", 1)[0].strip().lower() or None
+            if not _acceptable(media_type, accept):
+                raise FetchError(f"{url}: unexpected content type {media_type}")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(f"{url}: {declared} bytes is over the {max_bytes}-byte cap")
+            body = await _read_capped(url, response, max_bytes)
+            charset = response.charset_encoding
+        return FetchResult(
+            url=url,
+            requested_url=url,
+            status=status,
+            content=body,
+            media_type=media_type,
+            charset=charset,
+            etag=etag,
+            last_modified=modified,
+            fetched_at=now,
+        )
+
+    def _gate(self, target: httpx.URL) -> _HostGate:
+        return self._gate_for(target.host)
+
+    def _gate_for(self, host: str) -> _HostGate:
+        key = host_key(host)
+        if key not in self._gates:
+            self._gates[key] = _HostGate()
+        return self._gates[key]
+
+    async def _check_robots(self, target: httpx.URL, allow: bool) -> None:
+        origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:  # one robots.txt fetch per origin, however many ask at once
+            if origin not in self._robots:
+                cached = self._cached_robots(origin, target.host)
+                self._robots[origin] = cached or await self._load_robots(origin, target, allow)
+        rules = self._robots[origin]
+        if rules is _ALLOW_ALL:
+            return
+        if isinstance(rules, str):
+            raise FetchError(f"{target}: {rules}")
+        if not rules.can_fetch(self.settings.user_agent, str(target)):
+            raise FetchError(f"{target}: disallowed by the site's robots.txt")
+
+    def _rules(self, origin: str, host: str, body: str | None) -> RobotFileParser | str:
+        if body is None:
+            return _ALLOW_ALL
+        parser = RobotFileParser(origin + "/robots.txt")
+        parser.parse(body.splitlines())
+        delay = parser.crawl_delay(self.settings.user_agent)
+        if delay:
+            self._gate_for(host).delay = min(float(delay), MAX_CRAWL_DELAY)
+        return parser
+
+    def _cached_robots(self, origin: str, host: str) -> RobotFileParser | str | None:
+        """Rules fetched in an earlier run, while they are fresh (RFC 9309: up to 24 h)."""
+        raw = self._cache.get_value(f"robots:{origin}") if self._cache else None
+        if not raw:
+            return None
+        try:
+            entry = json.loads(raw)
+            fetched = datetime.fromisoformat(entry["fetched_at"])
+            body = entry["body"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if datetime.now(UTC) - fetched > ROBOTS_TTL or not isinstance(body, str | None):
+            return None
+        return self._rules(origin, host, body)
+
+    async def _load_robots(
+        self, origin: str, site: httpx.URL, allow: bool
+    ) -> RobotFileParser | str:
+        """Parsed rules, _ALLOW_ALL, or the reason the site must not be crawled."""
+        url = origin + "/robots.txt"
+        body: str | None = None
+        for _ in range(6):
+            target = check_url(url, allow)
+            try:
+                result = await self._hop(
+                    target, allow, {"Accept": "text/plain"}, ANY_TYPE, ROBOTS_MAX_BYTES
+                )
+            except HTTPStatusError as exc:
+                if 400 <= exc.status < 500:
+                    break  # no robots.txt: everything is allowed (RFC 9309)
+                log.warning("robots.txt for %s: %s; not crawling the site", origin, exc)
+                return f"not crawled, robots.txt unavailable (HTTP {exc.status})"
+            except BlockedAddressError:
+                raise  # the site itself is out of bounds, not just its robots.txt
+            except FetchError as exc:
+                # The site is unreachable (timeout, TLS, refused): remember why, so the
+                # pages behind it fail at once instead of each waiting out a deadline.
+                log.warning("robots.txt for %s unavailable (%s): not crawling it", origin, exc)
+                return str(exc).removeprefix(f"{url}: ")
+            if isinstance(result, str):
+                url = result
+                continue
+            if result.media_type in (None, *ROBOTS_TYPES):  # else e.g. a soft-404 image
+                body = result.content.decode("utf-8", "replace")
+            break
+        else:
+            return "not crawled, robots.txt redirects too often"
+        if self._cache is not None:
+            stamp = datetime.now(UTC).isoformat()
+            self._cache.set_value(
+                f"robots:{origin}", json.dumps({"fetched_at": stamp, "body": body})
+            )
+        return self._rules(origin, site.host, body)
+
+
+def _acceptable(media_type: str | None, accept: frozenset[str]) -> bool:
+    if accept is ANY_TYPE or media_type is None or media_type in accept:
+        return True
+    return accept is FEED_TYPES and media_type.endswith("+xml")
+
+
+async def _read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
+    decoder = _decoder(url, response.headers.get("content-encoding", ""))
+    body = bytearray()
+    received = 0
+    async for raw in response.aiter_raw():
+        received += len(raw)
+        if received > max_bytes:
+            raise FetchError(f"{url}: response is over the {max_bytes}-byte cap")
+        try:
+            piece = decoder.decode(raw, max_bytes - len(body))
+        except (zlib.error, OSError, ValueError) as exc:
+            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
+        except Exception as exc:  # brotli.error does not derive from a stdlib error
+            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
+        body += piece
+        if len(body) > max_bytes:
+            raise FetchError(f"{url}: decompressed response is over the {max_bytes}-byte cap")
+    return bytes(body)
+
+
+def _describe_transport(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        detail = str(exc) or "connection failed"
+        if "CERTIFICATE_VERIFY_FAILED" in detail:
+            return f"TLS certificate not valid ({detail}); brief never skips verification"
+        return f"cannot connect ({detail})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

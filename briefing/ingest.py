@@ -1,0 +1,491 @@
+"""Ingest: pull every new article from the user's feeds, pages and given URLs into the store.
+
+For each source, concurrently (politeness is held per host by the fetcher):
+feed -> new items -> article page -> extract -> store; when a page cannot be had,
+the feed's own summary stands in and the article says so. Each source ends in one
+status (ok, failed, nothing new, only stale items) that the briefing's coverage
+section reports through ``health_lines``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from briefing.config import Settings, SourceConfig
+from briefing.errors import BriefingError, SourceError
+from briefing.extract import extract_document
+from briefing.fetch import FEED_TYPES, Fetcher, Resolver, same_host
+from briefing.models import Article, RawDocument, SourceKind
+from briefing.sources import registry
+from briefing.sources.feeds import FeedItem, ParsedFeed, parse_feed
+from briefing.sources.web import fetch_page
+from briefing.store import Store
+from briefing.workers import BatchPool, PoolError
+
+log = logging.getLogger(__name__)
+
+FEED_SUMMARY_NOTE = "feed summary used"
+# Extraction is CPU-bound Python: past this many pages in a run, a process pool pays for
+# its start-up; below it, a thread keeps small runs (and tests) light.
+POOL_THRESHOLD = 40
+MAX_WORKERS = 4
+Extractor = Callable[[RawDocument], Article]
+
+
+class SourceStatus(StrEnum):
+    """How one source's ingest ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    NOTHING_NEW = "nothing new"
+    STALE = "only stale items"
+
+
+class SourceReport(BaseModel):
+    """What one source gave in this run."""
+
+    name: str
+    url: str
+    kind: str  # "feed", "page" or "url"
+    status: SourceStatus
+    reason: str | None = None  # why it failed
+    not_modified: bool = False  # the server answered 304
+    items: int = 0  # items in the feed
+    new_items: int = 0
+    stale_items: int = 0
+    newest: datetime | None = None  # newest item date, for stale reports
+    added: list[str] = Field(default_factory=list)  # ids of new article texts
+    merged: list[str] = Field(default_factory=list)  # ids of stored articles seen again
+    failed_items: list[str] = Field(default_factory=list)  # "url: reason"
+    summaries_used: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Every article this source gave in this run, new or already stored."""
+        return [*self.added, *self.merged]
+
+
+class IngestReport(BaseModel):
+    """The outcome of one ingest run, per source."""
+
+    started_at: datetime
+    finished_at: datetime
+    sources: list[SourceReport] = Field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def added(self) -> list[str]:
+        """Ids of articles whose text was new to the store."""
+        return [i for s in self.sources for i in s.added]
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Ids of every article the run touched, new or already stored, each once."""
+        return list(dict.fromkeys(i for s in self.sources for i in s.article_ids))
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        """The sources that failed."""
+        return [s for s in self.sources if s.status is SourceStatus.FAILED]
+
+
+def ingest(
+    settings: Settings,
+    store: Store,
+    urls: Sequence[str] = (),
+    *,
+    include_sources: bool = True,
+    now: datetime | None = None,
+    resolver: Resolver | None = None,
+    extract: Extractor = extract_document,
+    workers: int | None = None,
+) -> IngestReport:
+    """Fetch every configured source (unless ``include_sources`` is False) and ``urls``."""
+    return asyncio.run(
+        ingest_async(
+            settings,
+            store,
+            urls,
+            include_sources=include_sources,
+            now=now,
+            resolver=resolver,
+            extract=extract,
+            workers=workers,
+        )
+    )
+
+
+async def ingest_async(
+    settings: Settings,
+    store: Store,
+    urls: Sequence[str] = (),
+    *,
+    include_sources: bool = True,
+    now: datetime | None = None,
+    resolver: Resolver | None = None,
+    extract: Extractor = extract_document,
+    workers: int | None = None,
+) -> IngestReport:
+    """The async form of ``ingest``; ``workers`` extraction processes (default: CPUs, max 4)."""
+    started = datetime.now(UTC)
+    now = now or started
+    registry.ensure_tables(store)
+    sources = registry.all_sources(settings, store) if include_sources else []
+    # Each worker imports trafilatura (~100 MB): a few are enough to keep up with the network.
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
+    run = _Run(settings, store, now, extract, workers)
+    run.plan(len(sources) * 4)  # a run with many feeds will have many pages: start now
+    # A run writes thousands of small transactions. In WAL mode, synchronous=NORMAL keeps
+    # the database consistent and only risks the last commits on power loss; those items
+    # are then simply not marked seen and are fetched again next run.
+    previous = store.db.execute("PRAGMA synchronous").fetchone()[0]
+    store.db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        async with Fetcher(settings.fetch, resolver=resolver, cache=store) as fetcher:
+            run.fetcher = fetcher
+            jobs = [run.source(s) for s in sources]
+            jobs += [run.single_url(u) for u in dict.fromkeys(urls)]
+            reports = list(await asyncio.gather(*jobs))
+            requests = fetcher.requests
+        registry.forget_old_items(store, now)
+        for report in reports:
+            if report.kind != "url":
+                registry.record_health(
+                    store,
+                    report.name,
+                    report.url,
+                    report.status.value,
+                    report.reason if report.status is SourceStatus.FAILED else None,
+                    len(report.added),
+                    now,
+                )
+    finally:
+        if run.pool is not None:
+            run.pool.shutdown()
+        store.db.execute(f"PRAGMA synchronous={int(previous)}")
+    return IngestReport(
+        started_at=started, finished_at=datetime.now(UTC), sources=reports, requests=requests
+    )
+
+
+class _Run:
+    """State shared by the sources of one run."""
+
+    fetcher: Fetcher
+
+    def __init__(
+        self, settings: Settings, store: Store, now: datetime, extract: Extractor, workers: int
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.now = now
+        self.extract = extract
+        self.cutoff = now - timedelta(hours=settings.window_hours)
+        self.workers = workers
+        self.planned = 0  # pages this run expects to extract
+        self.pool: BatchPool | None = None
+
+    def plan(self, pages: int) -> None:
+        """Note pages to come; start the worker pool once a run is big enough."""
+        self.planned += pages
+        if self.pool is None and self.workers > 1 and self.planned > POOL_THRESHOLD:
+            self.pool = BatchPool(self.workers)
+
+    async def run_extract(self, raw: RawDocument) -> Article:
+        """Extract in the pool when there is one, else in a thread."""
+        article: Article = await self.run_cpu(self.extract, raw)
+        return article
+
+    async def run_cpu(self, func: Callable[[Any], Any], arg: Any) -> Any:
+        """Run CPU-bound work (parsing, extraction) off the event loop."""
+        if self.pool is not None:
+            try:
+                return await self.pool.run(func, arg)
+            except PoolError as exc:
+                log.warning("%s; carrying on in this process", exc)
+                self.pool, self.workers = None, 1
+        return await asyncio.to_thread(func, arg)
+
+    async def source(self, source: SourceConfig) -> SourceReport:
+        name = source.name or source.url
+        report = SourceReport(
+            name=name, url=source.url, kind=source.kind, status=SourceStatus.NOTHING_NEW
+        )
+        try:
+            if source.kind == "page":
+                await self._page(source, report)
+            else:
+                await self._feed(source, report)
+        except BriefingError as exc:
+            report.status, report.reason = SourceStatus.FAILED, _short(exc, source.url)
+        except Exception as exc:  # one broken source must not end everyone's run
+            log.exception("unexpected error ingesting %s", source.url)
+            report.status = SourceStatus.FAILED
+            report.reason = f"internal error: {type(exc).__name__}: {exc}"
+        if report.status is SourceStatus.FAILED:
+            log.warning("source %s failed: %s", name, report.reason)
+        return report
+
+    async def single_url(self, url: str) -> SourceReport:
+        report = SourceReport(name=url, url=url, kind="url", status=SourceStatus.NOTHING_NEW)
+        try:
+            raw = await fetch_page(self.fetcher, url, allow_private=False)
+            article = await self.run_extract(raw)
+            self._store(article, report)
+            report.status = SourceStatus.OK
+        except BriefingError as exc:
+            report.status, report.reason = SourceStatus.FAILED, _short(exc, url)
+        return report
+
+    async def _page(self, source: SourceConfig, report: SourceReport) -> None:
+        etag, modified = self._validators(source.url)
+        result = await self.fetcher.fetch(
+            source.url, allow_private=source.allow_private, etag=etag, last_modified=modified
+        )
+        if result.not_modified:
+            report.not_modified = True
+            return
+        raw = RawDocument(
+            kind=SourceKind.URL,
+            location=source.url,
+            media_type="text" if result.media_type == "text/plain" else "html",
+            content=result.content,
+            url=result.url,
+            source_name=report.name,
+            fetched_at=result.fetched_at,
+        )
+        article = await self.run_extract(raw)
+        if self._store(article, report):
+            report.status = SourceStatus.OK
+        self._save_validators(source.url, result.etag, result.last_modified)
+
+    async def _feed(self, source: SourceConfig, report: SourceReport) -> None:
+        etag, modified = self._validators(source.url)
+        result = await self.fetcher.fetch(
+            source.url,
+            allow_private=source.allow_private,
+            accept=FEED_TYPES,
+            etag=etag,
+            last_modified=modified,
+        )
+        if result.not_modified:
+            report.not_modified = True
+            return
+        feed: ParsedFeed = await self.run_cpu(
+            _parse, (result.content, result.url, result.fetched_at, result.media_type)
+        )
+        report.warnings.extend(feed.warnings)
+        report.items = len(feed.items)
+        seen = registry.seen_items(self.store, source.url)
+        fresh: list[FeedItem] = []
+        for item in feed.items:
+            if report.newest is None or item.published_at > report.newest:
+                report.newest = item.published_at
+            known = seen.get(item.key)
+            if (
+                known is not None
+                and known[0] == item.stamp
+                and (known[1] is not None or known[2] >= registry.MAX_ITEM_ATTEMPTS)
+            ):
+                continue
+            if item.published_at <= self.cutoff:
+                report.stale_items += 1
+                continue
+            fresh.append(item)
+        report.new_items = len(fresh)
+        self.plan(len(fresh))
+        marks: list[registry.ItemMark] = []
+        outcomes = await asyncio.gather(*(self._item(source, i, report, marks) for i in fresh))
+        registry.mark_items(self.store, marks, self.now)
+        if fresh and not any(outcomes):
+            report.status = SourceStatus.FAILED
+            report.reason = f"none of {len(fresh)} new items could be read: " + (
+                report.failed_items[0] if report.failed_items else "unknown error"
+            )
+        elif any(outcomes):
+            report.status = SourceStatus.OK
+        elif report.newest is not None and report.newest <= self.cutoff:
+            report.status = SourceStatus.STALE
+        if all(outcomes):
+            # Only now: were the validators saved before a failed item, a 304 would hide
+            # that item from the next run.
+            self._save_validators(source.url, result.etag, result.last_modified)
+
+    async def _item(
+        self,
+        source: SourceConfig,
+        item: FeedItem,
+        report: SourceReport,
+        marks: list[registry.ItemMark],
+    ) -> bool:
+        """Fetch, extract and store one feed item; False when it could not be read."""
+        location = item.link or f"{source.url}#{item.key}"
+        article: Article | None = None
+        problem = ""
+        if item.link:
+            try:
+                # Links in a feed are untrusted: a private feed's allowance covers its own
+                # host, not whatever host the feed points at.
+                allow = source.allow_private and same_host(item.link, source.url)
+                raw = await fetch_page(
+                    self.fetcher,
+                    item.link,
+                    allow_private=allow,
+                    kind=SourceKind.FEED,
+                    source_name=report.name,
+                )
+                raw = raw.model_copy(update=self._feed_fields(item))
+                article = await self.run_extract(raw)
+            except SourceError as exc:
+                problem = _short(exc, item.link)
+        if article is None and item.summary:
+            article = await self._from_summary(item, report, location)
+        if article is None:
+            problem = problem or "no link and no usable summary"
+            report.failed_items.append(f"{location}: {problem}")
+            marks.append((source.url, item.key, item.stamp, None))
+            return False
+        stored = self._store(article, report)
+        marks.append((source.url, item.key, item.stamp, stored))
+        return True
+
+    async def _from_summary(
+        self, item: FeedItem, report: SourceReport, location: str
+    ) -> Article | None:
+        page = (
+            f"<html><head><title>{html.escape(item.title)}</title></head><body><article>"
+            f"<h1>{html.escape(item.title)}</h1>{item.summary}</article></body></html>"
+        )
+        raw = RawDocument(
+            kind=SourceKind.FEED,
+            location=location,
+            media_type="html",
+            content=page.encode("utf-8"),
+            url=item.link,
+            source_name=report.name,
+            fetched_at=self.now,
+            feed_title=item.title,
+            feed_summary=item.summary or None,
+            published_at=item.published_at,
+            date_source=item.date_source,
+        )
+        try:
+            article = await self.run_extract(raw)
+        except SourceError as exc:
+            log.info("feed summary for %s unusable: %s", location, exc)
+            return None
+        article.notes.append(FEED_SUMMARY_NOTE)
+        report.summaries_used += 1
+        return article
+
+    @staticmethod
+    def _feed_fields(item: FeedItem) -> dict[str, object]:
+        return {
+            "feed_title": item.title,
+            "feed_summary": item.summary or None,
+            "published_at": item.published_at,
+            "date_source": item.date_source,
+        }
+
+    def _store(self, article: Article, report: SourceReport) -> str:
+        stored, is_new = self.store.add(article, now=self.now)
+        (report.added if is_new else report.merged).append(stored.id)
+        return stored.id
+
+    def _validators(self, url: str) -> tuple[str | None, str | None]:
+        return (
+            self.store.get_value(f"fetch:etag:{url}"),
+            self.store.get_value(f"fetch:last-modified:{url}"),
+        )
+
+    def _save_validators(self, url: str, etag: str | None, modified: str | None) -> None:
+        if etag:
+            self.store.set_value(f"fetch:etag:{url}", etag)
+        if modified:
+            self.store.set_value(f"fetch:last-modified:{url}", modified)
+
+
+def _parse(args: tuple[bytes, str, datetime, str | None]) -> ParsedFeed:
+    """parse_feed with one argument, as the worker pool passes it."""
+    return parse_feed(*args)
+
+
+def _short(exc: BaseException, url: str) -> str:
+    """The error's message without the URL it starts with (the report names the source)."""
+    return str(exc).removeprefix(f"{url}: ").strip() or type(exc).__name__
+
+
+def health_lines(report: IngestReport) -> list[str]:
+    """Coverage lines for the briefing: sources that failed, had nothing new or only stale."""
+    if not report.sources:
+        return []
+    counts = {status: 0 for status in SourceStatus}
+    for source in report.sources:
+        counts[source.status] += 1
+    lines = [
+        f"{len(report.sources)} sources checked: {counts[SourceStatus.OK]} with new articles,"
+        f" {counts[SourceStatus.FAILED]} failed, {counts[SourceStatus.NOTHING_NEW]} nothing new,"
+        f" {counts[SourceStatus.STALE]} only stale items"
+    ]
+    for s in report.sources:
+        if s.status is SourceStatus.FAILED:
+            lines.append(f"{s.name}: failed — {s.reason}")
+        elif s.status is SourceStatus.STALE:
+            newest = f" (newest {s.newest:%Y-%m-%d %H:%M} UTC)" if s.newest else ""
+            lines.append(f"{s.name}: only stale items{newest}")
+        elif s.status is SourceStatus.NOTHING_NEW:
+            lines.append(f"{s.name}: nothing new" + (" (unchanged)" if s.not_modified else ""))
+        if s.status is SourceStatus.OK and s.failed_items:
+            lines.append(
+                f"{s.name}: {len(s.failed_items)} of {s.new_items} new items could not be read"
+            )
+        if s.summaries_used:
+            lines.append(
+                f"{s.name}: {s.summaries_used} article(s) from the feed summary (page unavailable)"
+            )
+        if any("malformed" in w for w in s.warnings):
+            lines.append(f"{s.name}: the feed is malformed; its readable items were used")
+    return lines
+
+
+__all__ = [
+    "FEED_SUMMARY_NOTE",
+    "IngestReport",
+    "SourceReport",
+    "SourceStatus",
+    "health_lines",
+    "ingest",
+    "ingest_async",
+    "report_lines",
+]
+
+
+def report_lines(report: IngestReport) -> list[str]:
+    """One line per source for `brief ingest` to print."""
+    lines = []
+    for s in report.sources:
+        if s.status is SourceStatus.FAILED:
+            lines.append(f"{s.name}: failed — {s.reason}")
+            continue
+        if s.status is not SourceStatus.OK:
+            lines.append(f"{s.name}: {s.status.value}" + (" (unchanged)" if s.not_modified else ""))
+            continue
+        detail = f"{len(s.added)} new article(s)"
+        if s.merged:
+            detail += f", {len(s.merged)} already stored"
+        if s.failed_items:
+            detail += f", {len(s.failed_items)} item(s) unreadable"
+        if s.summaries_used:
+            detail += f", {s.summaries_used} from the feed summary"
+        lines.append(f"{s.name}: ok ({detail})")
+    return lines

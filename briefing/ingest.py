@@ -145,11 +145,6 @@ async def ingest_async(
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
     run = _Run(settings, store, now, extract, workers)
     run.plan(len(sources) * 4)  # a run with many feeds will have many pages: start now
-    # A run writes thousands of small transactions. In WAL mode, synchronous=NORMAL keeps
-    # the database consistent and only risks the last commits on power loss; those items
-    # are then simply not marked seen and are fetched again next run.
-    previous = store.db.execute("PRAGMA synchronous").fetchone()[0]
-    store.db.execute("PRAGMA synchronous=NORMAL")
     try:
         async with Fetcher(settings.fetch, resolver=resolver, cache=store) as fetcher:
             run.fetcher = fetcher
@@ -172,7 +167,6 @@ async def ingest_async(
     finally:
         if run.pool is not None:
             run.pool.shutdown()
-        store.db.execute(f"PRAGMA synchronous={int(previous)}")
     return IngestReport(
         started_at=started, finished_at=datetime.now(UTC), sources=reports, requests=requests
     )

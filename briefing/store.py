@@ -126,6 +126,10 @@ class Store:
             self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
+            # A run writes thousands of small transactions. In WAL mode, NORMAL keeps the
+            # database consistent and only risks the last commits on power loss; those
+            # articles are then simply read or fetched again on the next run.
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:

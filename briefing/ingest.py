@@ -23,8 +23,9 @@ from pydantic import BaseModel, Field
 from briefing.config import Settings, SourceConfig
 from briefing.errors import BriefingError, SourceError
 from briefing.extract import extract_document
-from briefing.fetch import FEED_TYPES, Fetcher, Resolver, same_host
+from briefing.fetch import FEED_TYPES, Fetcher
 from briefing.models import Article, RawDocument, SourceKind
+from briefing.netguard import Resolver, same_host
 from briefing.sources import registry
 from briefing.sources.feeds import FeedItem, ParsedFeed, parse_feed
 from briefing.sources.web import fetch_page

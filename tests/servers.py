@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from briefing.fetch import Resolver
+from briefing.netguard import Resolver
 
 
 @dataclass

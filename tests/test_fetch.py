@@ -16,7 +16,8 @@ from servers import Logged, Reply, TestServer, gzip_bomb, resolver_for
 
 from briefing.config import FetchSettings
 from briefing.errors import BlockedAddressError, FetchError
-from briefing.fetch import Fetcher, FetchResult, blocked_reason, ip_literal
+from briefing.fetch import Fetcher, FetchResult
+from briefing.netguard import blocked_reason, ip_literal
 
 # pytest-recording's guard reads --allowed-hosts, not the --allow-hosts in addopts.
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$", r"::1$"])

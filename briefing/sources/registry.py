@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from briefing.config import Settings, SourceConfig
 from briefing.errors import ConfigError, FetchError, SourceError, StoreError
-from briefing.fetch import check_url
+from briefing.netguard import check_url
 from briefing.store import Store
 
 SCHEMA = """

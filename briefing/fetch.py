@@ -68,6 +68,7 @@ ROBOTS_MAX_BYTES = 500_000
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed
 ROBOTS_TTL = timedelta(hours=24)
 
+
 class _Decoder(Protocol):
     def decode(self, data: bytes, budget: int) -> bytes: ...
 

@@ -7,10 +7,11 @@ synthetic articles in 12 stories. For each concurrency (1, 4, 8, 16) the backend
 with an empty cache and we report:
 
 * wall time, and the ideal: the same calls, with the same simulated latencies, list-
-  scheduled on that many workers with only the real dependencies (a development's
-  reduce after its map calls, compose after every reduce), so the gap is our overhead
-  plus the map/reduce barrier;
-* input tokens sent per article token (prompt framing, datamarking, chunk overlap);
+  scheduled on that many workers with only the real dependencies (a reduce call after
+  the map calls that read any development it batches, compose after every reduce), so
+  the gap is our overhead plus the map/reduce barrier;
+* input tokens sent per article token (prompt framing, datamarking, chunk overlap,
+  the claims read by reduce), counted with tiktoken on every message sent;
 * calls per briefing, and calls on a second run over the same cache (should be 0).
 
     .venv/bin/python benchmarks/bench_llm.py                       # a few minutes
@@ -23,6 +24,7 @@ import argparse
 import heapq
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pydantic import SecretStr  # noqa: E402
+
 from briefing.backends.openai_backend import OpenAIBackend  # noqa: E402
 from briefing.config import LLMSettings  # noqa: E402
 from briefing.llm_cache import LLMCache  # noqa: E402
@@ -41,6 +45,7 @@ from briefing.models import Article, Development, Story, SummaryOptions  # noqa:
 from briefing.tokens import tokenizer_for  # noqa: E402
 from tests.scripted_server import Script  # noqa: E402
 
+_BLOCK = re.compile(r"«ARTICLE [^\n]*»\n(.*?)\n«END ARTICLE»", re.DOTALL)
 PLACES = ["Marrow", "Calder", "Torvik", "Ashby", "Velling", "Orrin", "Brask", "Dunmore",
           "Essel", "Fenwick", "Garrow", "Hollin"]
 EVENTS = ["floods", "port strike", "power cuts", "bridge collapse", "wildfire", "protests",
@@ -81,34 +86,32 @@ def ideal(latencies: list[tuple[dict[str, Any], float]], developments: list[Deve
           workers: int) -> float:
     """Makespan of the same calls list-scheduled on ``workers`` with real dependencies."""
     owner = {a.id: d.id for d in developments for a in d.articles}
-    maps: dict[str, list[float]] = {}
-    reduces: dict[str, float] = {}
+    maps: list[tuple[set[str], float]] = []  # the developments a map call reads, latency
+    reduces: list[tuple[list[str], float]] = []  # the developments a call batches, latency
     compose = 0.0
     for body, latency in latencies:
         text = body["messages"][1]["content"]
         if "TASK: extract" in text:
-            dev = next(owner[i] for i in owner if f"id={i} " in text)
-            maps.setdefault(dev, []).append(latency)
+            maps.append(({owner[i] for i in owner if f"id={i} " in text}, latency))
         elif "TASK: synthesise" in text:
-            dev = text.split("development=", 1)[1].split("»", 1)[0]
-            reduces[dev] = max(reduces.get(dev, 0.0), latency)
+            reduces.append(([line.split("=", 1)[1] for line in text.splitlines()
+                             if line.startswith("development=")], latency))
         else:
             compose = max(compose, latency)
     free = [0.0] * workers
     heapq.heapify(free)
     done: dict[str, float] = {}
-    for dev, durations in maps.items():  # maps first, longest first per development
-        end = 0.0
-        for d in sorted(durations, reverse=True):
-            start = heapq.heappop(free)
-            heapq.heappush(free, start + d)
-            end = max(end, start + d)
-        done[dev] = end
+    for devs, latency in sorted(maps, key=lambda m: -m[1]):  # maps first, longest first
+        start = heapq.heappop(free)
+        heapq.heappush(free, start + latency)
+        for dev in devs:
+            done[dev] = max(done.get(dev, 0.0), start + latency)
     finish = 0.0
-    for dev in sorted(reduces, key=lambda k: done.get(k, 0.0)):
-        start = max(heapq.heappop(free), done.get(dev, 0.0))
-        heapq.heappush(free, start + reduces[dev])
-        finish = max(finish, start + reduces[dev])
+    ready = [(max(done.get(d, 0.0) for d in devs), latency) for devs, latency in reduces]
+    for after, latency in sorted(ready):
+        start = max(heapq.heappop(free), after)
+        heapq.heappush(free, start + latency)
+        finish = max(finish, start + latency)
     return finish + compose
 
 
@@ -150,13 +153,32 @@ def run(developments: list[Development], llm: LLMSettings, script: Script,
         server.stop()
 
 
+def breakdown(calls: list[tuple[dict[str, Any], float]], tok: Any) -> dict[str, int]:
+    """Tokens sent, split into system prompts and the user message of each step.
+
+    ``article text`` is the part of the map messages inside «ARTICLE» blocks (markers
+    included): above 1.0 only by datamarking and chunk overlap.
+    """
+    out = {"system": 0, "map": 0, "reduce": 0, "compose": 0, "article text": 0}
+    for body, _ in calls:
+        system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+        step = ("map" if "TASK: extract" in user else
+                "reduce" if "TASK: synthesise" in user else "compose")
+        out["system"] += tok.count(system)
+        out[step] += tok.count(user)
+        out["article text"] += sum(tok.count(block) for block in _BLOCK.findall(user))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", type=float, default=1.5, help="seconds per request")
     parser.add_argument("--per100", type=float, default=0.02,
                         help="seconds per 100 output tokens")
     parser.add_argument("--concurrency", default="1,4,8,16")
-    parser.add_argument("--chunk-tokens", type=int, default=2_000)
+    parser.add_argument("--chunk-tokens", type=int, default=LLMSettings().chunk_tokens)
+    parser.add_argument("--datamark", choices=["lines", "words"],
+                        default=LLMSettings().datamark)
     args = parser.parse_args()
     developments = day_of_articles()
     articles = [a for d in developments for a in d.articles]
@@ -166,10 +188,12 @@ def main() -> None:
     print(f"{len(articles)} articles in {len(developments)} stories, {article_tokens:,} tokens;"
           f" latency {args.base} s + {args.per100 * 1000:.0f} ms/100 output tokens")
     print(f"{'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ideal/wall':>10} {'calls':>6}"
-          f" {'in-tok/article-tok':>19} {'re-run calls':>12}")
+          f" {'map/reduce/compose':>18} {'in-tok/article-tok':>19} {'re-run calls':>12}")
+    shares: dict[str, int] = {}
     for workers in [int(c) for c in args.concurrency.split(",")]:
-        llm = LLMSettings(model="gpt-4o-mini", api_key="bench", max_concurrency=workers,
-                          chunk_tokens=args.chunk_tokens, max_retries=0, timeout=120)
+        llm = LLMSettings(model="gpt-4o-mini", api_key=SecretStr("bench"), max_concurrency=workers,
+                          chunk_tokens=args.chunk_tokens, datamark=args.datamark,
+                          max_retries=0, timeout=120)
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "brief.db"
             tok.count("warm up")  # load the encoding before the clock starts
@@ -178,11 +202,18 @@ def main() -> None:
                        for m in body["messages"])
             best = ideal(calls_made, developments, workers)
             calls = backend.stats.calls
+            steps = backend.stats.step_calls
+            split = f"{steps['map']}/{steps['reduce']}/{steps['compose']}"
+            shares = breakdown(calls_made, tok)
             _, again, _ = run(developments, llm, Script(), cache)
         print(f"{workers:>11} {wall:>8.1f} {best:>8.1f} {best / wall:>10.0%} {calls:>6}"
-              f" {sent / article_tokens:>19.2f} {again.stats.calls:>12}")
+              f" {split:>18} {sent / article_tokens:>19.2f} {again.stats.calls:>12}")
+    print("\ninput tokens per article token, by part of the request (last run; 'article"
+          " text' is inside 'map'):")
+    print("  " + ", ".join(f"{k} {v / article_tokens:.3f}" for k, v in shares.items()))
     print(f"\nreproduce: .venv/bin/python benchmarks/bench_llm.py --base {args.base}"
-          f" --per100 {args.per100} --concurrency {args.concurrency}")
+          f" --per100 {args.per100} --concurrency {args.concurrency}"
+          f" --chunk-tokens {args.chunk_tokens} --datamark {args.datamark}")
 
 
 if __name__ == "__main__":

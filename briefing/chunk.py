@@ -3,8 +3,9 @@
 A long article is cut on paragraph boundaries, a paragraph too long for the budget on
 sentence boundaries, and a sentence too long on token boundaries; consecutive pieces
 share a little overlap so a fact split across a cut is still readable in one piece.
-Short articles are batched together until the budget is full. Every part keeps its
-character offsets into ``Article.text``, so a quote can be traced back to its article.
+Short articles are batched together until the budget is full, and ``join`` puts the
+chunks of several small developments into one request. Every part keeps its character
+offsets into ``Article.text``, so a quote can be traced back to its article.
 """
 
 from __future__ import annotations
@@ -184,6 +185,11 @@ def _batch(parts: list[ChunkPart], budget: int) -> list[Chunk]:
     if current:
         chunks.append(_make(current, used))
     return chunks
+
+
+def join(chunks: Sequence[Chunk]) -> Chunk:
+    """One chunk holding the parts of ``chunks`` in order; the caller checks they fit."""
+    return _make([p for c in chunks for p in c.parts], sum(c.tokens for c in chunks))
 
 
 def _make(parts: list[ChunkPart], used: int) -> Chunk:

@@ -68,6 +68,7 @@ class _Numbering:
                     ref.published_at if ref and ref.published_at else article.published_at
                 ),
                 undated=article.published_at is None,
+                reliability=ref.reliability if ref else None,
             )
         )
         return number

@@ -1,9 +1,9 @@
 """What an LLM run would cost, worked out without calling anything.
 
-Counts the requests the plan makes (one map call per chunk, one reduce call per
-development, one compose call), their input tokens as counted offline, and the most
-output they may produce; prices come from ``llm.prices`` ($ per million tokens, input
-and output) when the model is listed there.
+Counts the requests the plan makes (one map call per chunk, small developments
+sharing one; one reduce call per batch of developments; one compose call), their input
+tokens as counted offline, and the most output they may produce; prices come from
+``llm.prices`` ($ per million tokens, input and output) when the model is listed there.
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ def estimate(developments: Sequence[Development], llm: LLMSettings) -> Estimate:
     map_margin = tokenizer_for(backend.map_model).margin
     red_margin = tokenizer_for(backend.reduce_model).margin
     map_in = red_in = 0
-    for chunks in plan.chunks.values():
-        result.map_calls += len(chunks)
-        map_in += sum(padded(backend.frame_tokens("map") + c.tokens, map_margin) for c in chunks)
-        claims = sum(backend.expected_map_output(c) for c in chunks)
+    for piece in plan.maps:  # small developments share map calls
+        result.map_calls += 1
+        map_in += padded(backend.frame_tokens("map") + piece.tokens, map_margin)
+    for batch in plan.batches:  # and reduce calls
+        claims = sum(plan.claim_tokens[d] for d in batch)
         red_in += padded(backend.frame_tokens("reduce") + claims, red_margin)
         result.reduce_calls += 1
     if plan.chunks:

@@ -145,6 +145,7 @@ async def ingest_async(
     # Each worker imports trafilatura (~100 MB): a few are enough to keep up with the network.
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
     run = _Run(settings, store, now, extract, workers)
+    run.configs = {s.name: s for s in sources if s.name}
     run.plan(len(sources) * 4)  # a run with many feeds will have many pages: start now
     try:
         async with Fetcher(settings.fetch, resolver=resolver, cache=store) as fetcher:
@@ -187,6 +188,7 @@ class _Run:
         self.extract = extract
         self.cutoff = now - timedelta(hours=settings.window_hours)
         self.workers = workers
+        self.configs: dict[str, SourceConfig] = {}  # by name: tag and reliability grade
         self.planned = 0  # pages this run expects to extract
         self.pool: BatchPool | None = None
 
@@ -393,6 +395,10 @@ class _Run:
         }
 
     def _store(self, article: Article, report: SourceReport) -> str:
+        config = self.configs.get(report.name)
+        if config is not None and (config.tag or config.reliability):
+            grade = {"tag": config.tag, "reliability": config.reliability}
+            article.sources = [ref.model_copy(update=grade) for ref in article.sources]
         stored, is_new = self.store.add(article, now=self.now)
         (report.added if is_new else report.merged).append(stored.id)
         return stored.id

@@ -61,6 +61,8 @@ class SourceRef(BaseModel):
     title: str | None = None
     name: str | None = None
     published_at: datetime | None = None
+    tag: str | None = None  # the configured source's label, e.g. "syria"
+    reliability: str | None = None  # the configured source's grade, A (best) to F
 
 
 class Article(BaseModel):
@@ -189,6 +191,7 @@ class SourceEntry(BaseModel):
     file: str | None = None
     published_at: datetime | None = None
     undated: bool = False
+    reliability: str | None = None  # A-F, when the user graded the source
 
 
 class CitedText(BaseModel):

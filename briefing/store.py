@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS article_sources (
     name TEXT,
     published_at TEXT,
     seen_at TEXT NOT NULL,
+    tag TEXT,
+    reliability TEXT,
     PRIMARY KEY (article_id, location)
 );
 CREATE TABLE IF NOT EXISTS kv (
@@ -132,10 +134,18 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
+            self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the article store {path}: {exc} (check db_path in brief.toml)"
             ) from None
+
+    def _migrate(self) -> None:
+        """Bring a store made by an older version up to this schema, keeping its rows."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(article_sources)")}
+        for column in ("tag", "reliability"):
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE article_sources ADD COLUMN {column} TEXT")
 
     def __enter__(self) -> Store:
         return self
@@ -219,10 +229,10 @@ class Store:
     ) -> None:
         db.execute(
             "INSERT INTO article_sources (article_id, kind, location, url, site, title, name,"
-            " published_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?)"
+            " published_at, seen_at, tag, reliability) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(article_id, location) DO NOTHING",
             (article_id, s.kind.value, s.location, clean_url(s.url), s.site,
-             s.title, s.name, _iso(s.published_at), _iso(now)),
+             s.title, s.name, _iso(s.published_at), _iso(now), s.tag, s.reliability),
         )
 
     def get(self, article_id: str) -> Article | None:
@@ -235,7 +245,7 @@ class Store:
             SourceRef(
                 kind=SourceKind(s["kind"]), location=s["location"], url=s["url"],
                 site=s["site"], title=s["title"], name=s["name"],
-                published_at=_dt(s["published_at"]),
+                published_at=_dt(s["published_at"]), tag=s["tag"], reliability=s["reliability"],
             )
             for s in self.db.execute(
                 "SELECT * FROM article_sources WHERE article_id = ? ORDER BY seen_at, location",

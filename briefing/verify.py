@@ -27,14 +27,16 @@ from briefing.models import (
 log = logging.getLogger(__name__)
 
 OnUnverified = Literal["drop", "mark"]
-DATAMARK = "\u02c6"  # the spotlighting marker put between words of article text
+DATAMARK = "\u02c6"  # spotlighting, "words" mode: the marker put between words
+LINEMARK = "\u2502"  # spotlighting, "lines" mode: the marker that opens every line
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", DATAMARK: " ",
+    # a quote copied across a line break may carry a spotlighting marker: read it as space
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", DATAMARK: " ", LINEMARK: " ",
     "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
 })
 _SPACE = re.compile(r"\s+")

@@ -108,7 +108,7 @@ def settings(base_url: str, **changes: Any) -> LLMSettings:
     key = LIVE_KEY if LIVE else "test-key"
     values: dict[str, Any] = {
         "model": MODEL, "base_url": base_url, "api_key": key or "test-key", "max_retries": 2,
-        "max_concurrency": 1, "chunk_tokens": 400, "timeout": 30.0,
+        "max_concurrency": 1, "chunk_tokens": 1_500, "timeout": 30.0,
     }
     values.update(changes)
     return LLMSettings(**values)

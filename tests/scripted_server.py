@@ -10,7 +10,9 @@ Faults for the robustness tests: ``rate_limit`` (that many 429s with Retry-After
 the first success), ``malformed_for`` (a substring: the first extract request containing
 it gets broken JSON), ``fabricate_for`` (its claims get a quote the article never said),
 ``reject_json_schema`` (400 on ``response_format=json_schema``), ``think`` (wrap answers
-in a ``<think>`` block and a code fence), and ``delay``/``per_100_tokens`` (latency).
+in a ``<think>`` block and a code fence), ``break_batches`` (broken JSON for any reduce
+request holding more than one development), ``fail_after`` (503 for every request
+after that many answers), and ``delay``/``per_100_tokens`` (latency).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MARK = "\u02c6"
-_ARTICLE = re.compile(r"«ARTICLE id=(\S+) title=(.*?) published=(\S+)»\n(.*?)\n«END ARTICLE»",
+MARK = "\u02c6"  # brief's word datamark
+LINEMARK = "\u2502"  # brief's line datamark
+_ARTICLE = re.compile(r"«ARTICLE id=(\S+) published=(\S+) title=(.*?)»\n(.*?)\n«END ARTICLE»",
                       re.DOTALL)
+_DATA = re.compile(r"«DATA»\n(.*?)\n?«END DATA»", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]+[\"'”’]?")
 _ORDER = re.compile(
     r"\b(?:must|should|please|to|and)\s+(?:say|state|report|write)\b[^.]*?\bthat\s+"
@@ -34,16 +38,21 @@ _ORDER = re.compile(
 )
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.example(?:/\S*)?", re.IGNORECASE)
 _CLAIM_LINE = re.compile(
-    r"^(C\d+\.\d+) article=(\S+): (.*?)(?: \(according to [^)]*\))?(?: \[[^\]]*\])?"
-    r" \| quote: (.*)$",
-    re.MULTILINE,
+    r"^(C\d+\.\d+) (.*?)(?: \(according to [^)]*\))?(?: \[[^\]]*\])?$", re.MULTILINE
 )
-_POINT_LINE = re.compile(r"^- (.*) \[(.*)\]$", re.MULTILINE)
+_POINT_LINE = re.compile(r"^(.*) \[(C[^\]]*)\]$", re.MULTILINE)
 
 
 def unmark(text: str) -> str:
-    """Undo brief's datamarking, as any capable model reads through it."""
-    return text.replace(MARK, " ")
+    """Undo brief's datamarking (either mode), as any capable model reads through it."""
+    return re.sub(f"(?m)^{LINEMARK} ?", "", text.replace(MARK, " "))
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """The ``development=<id>`` sections of a «DATA» block: (id, the lines under it)."""
+    found = _DATA.search(text)
+    parts = re.split(r"(?m)^development=(\S+)\n", found.group(1) if found else "")
+    return list(zip(parts[1::2], parts[2::2], strict=True))
 
 
 def words(text: str) -> int:
@@ -59,6 +68,8 @@ class Script:
     fabricate_for: str | None = None
     reject_json_schema: bool = False
     think: bool = False
+    break_batches: bool = False
+    fail_after: int | None = None
     delay: float = 0.0
     per_100_tokens: float = 0.0
     used: set[str] = field(default_factory=set)
@@ -129,6 +140,8 @@ class ScriptedServer:
                 script.rate_limit -= 1
                 return 429, _error("rate limited", "rate_limit_exceeded"), {
                     "retry-after-ms": "20"}
+            if script.fail_after is not None and len(self.latencies) >= script.fail_after:
+                return 503, _error("overloaded", "server_error"), {}
         if path != "/v1/chat/completions":
             return 404, _error(f"no route {path}", "not_found"), {}
         model = str(body.get("model", ""))
@@ -181,6 +194,8 @@ class ScriptedServer:
                 return '{"claims": [{"text": "Half an answer", "quote": '
             return json.dumps(self.extract(text))
         if "TASK: synthesise" in first_user:
+            if script.break_batches and len(sections(text)) > 1:
+                return '{"developments": [{"id": '
             return json.dumps(self.synthesise(text))
         if "TASK: compose" in first_user:
             return json.dumps(self.compose(text))
@@ -188,7 +203,7 @@ class ScriptedServer:
 
     def extract(self, text: str) -> dict[str, Any]:
         claims: list[dict[str, Any]] = []
-        for article_id, _title, published, body in _ARTICLE.findall(text):
+        for article_id, published, _title, body in _ARTICLE.findall(text):
             sentences = [s.strip() for s in _SENTENCE.findall(body) if words(s) >= 6]
             for order in self.orders(body):  # the gullible part: obey first
                 claims.append(_claim(order, f"{order.rstrip('.')}, officials confirmed.",
@@ -218,23 +233,28 @@ class ScriptedServer:
         return out
 
     def synthesise(self, text: str) -> dict[str, Any]:
+        return {"developments": [self.development(dev_id, lines)
+                                 for dev_id, lines in sections(text)]}
+
+    def development(self, dev_id: str, text: str) -> dict[str, Any]:
         claims = _CLAIM_LINE.findall(text)
-        items = [{"text": t, "claims": [cid]} for cid, _a, t, _q in claims]
+        items = [{"text": t, "claims": [cid]} for cid, t in claims]
         headline = items[0] if items else {"text": "Nothing reported.", "claims": []}
         for order in self.orders(text):
             headline = {"text": order, "claims": [claims[0][0]] if claims else []}
         conflicts = []
-        for i, (cid, _a, claim_text, _q) in enumerate(claims):
+        for i, (cid, claim_text) in enumerate(claims):
             if i and "denied" in claim_text.lower():  # set the denial beside the claim before it
                 before = claims[i - 1]
-                conflicts.append({"text": f"{before[2]} Against that: {claim_text}",
+                conflicts.append({"text": f"{before[1]} Against that: {claim_text}",
                                   "claims": [before[0], cid]})
-        return {"headline": headline, "points": items[1:5], "conflicts": conflicts}
+        return {"id": dev_id, "headline": headline, "points": items[1:5],
+                "conflicts": conflicts}
 
     def compose(self, text: str) -> dict[str, Any]:
-        points = _POINT_LINE.findall(text)
-        firsts = [m.group(1) for m in re.finditer(r"^Development \S+:\n- (.*) \[", text,
-                                                     re.MULTILINE)]
+        data = sections(text)
+        points = [p for _id, lines in data for p in _POINT_LINE.findall(lines)]
+        firsts = [found[0][0] for _id, lines in data if (found := _POINT_LINE.findall(lines))]
         # bottom line up front: each development's headline first, then further points
         ordered = sorted(points, key=lambda p: (p[0] not in firsts, points.index(p)))
         takeaways = [{"text": t, "claims": [c.strip() for c in ids.split(",")]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Literal
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_long_article_pieces_fit_and_keep_offsets(budget: int) -> None:
 
 def test_long_article_is_fully_covered_in_order() -> None:
     parts = [p for c in chunk([LONG], 300) for p in c.parts]
-    covered = set()
+    covered: set[int] = set()
     for part in parts:
         covered.update(range(part.start, part.end))
     text_chars = {i for i, ch in enumerate(LONG.text) if not ch.isspace()}
@@ -96,13 +97,18 @@ def test_empty_articles_are_skipped_and_tiny_budgets_refused() -> None:
         chunk([LONG], 10)
 
 
-def test_budgets_are_counted_on_the_text_as_sent() -> None:
-    from briefing.backends.openai_backend import datamark
+@pytest.mark.parametrize("mode", ["lines", "words"])
+def test_budgets_are_counted_on_the_text_as_sent(mode: Literal["lines", "words"]) -> None:
+    from briefing.backends.llm_io import datamark
+
+    def render(text: str) -> str:
+        return datamark(text, mode)
 
     plain = chunk([LONG], 300)
-    marked = chunk([LONG], 300, render=datamark)
-    assert len(marked) > len(plain)  # datamarking costs tokens, so pieces are smaller
+    marked = chunk([LONG], 300, render=render)
+    if mode == "words":
+        assert len(marked) > len(plain)  # word marks cost tokens, so pieces are smaller
     for piece in marked:
         for part in piece.parts:
-            cost = TOK.budgeted(datamark(part.text)) + TOK.budgeted(datamark(LONG.title))
+            cost = TOK.budgeted(render(part.text)) + TOK.budgeted(render(LONG.title))
             assert cost + PART_OVERHEAD <= 300

@@ -92,8 +92,12 @@ def test_full_briefing_from_example_inbox(request: pytest.FixtureRequest, tmp_pa
     summary, backend = run(request, developments, max_concurrency=4, chunk_tokens=1500)
     checked = verify(summary, articles, "mark")
 
-    chunks = sum(len(c) for c in backend.plan(developments).chunks.values())
-    assert backend.stats.calls == chunks + len(developments) + 1  # map, reduce, compose
+    plan = backend.plan(developments)
+    chunks = sum(len(c) for c in plan.chunks.values())  # a shared chunk counts for each
+    steps = backend.stats.step_calls
+    assert steps["map"] == len(plan.maps) <= chunks and steps["compose"] == 1
+    assert steps["reduce"] == len(plan.batches) < len(developments)  # batched
+    assert backend.stats.calls == len(plan.maps) + len(plan.batches) + 1
     assert summary.backend == "openai" and summary.model == S.MODEL
     assert 3 <= len(checked.takeaways) <= 7
     assert len(checked.developments) == len(developments)
@@ -111,11 +115,18 @@ def test_full_briefing_from_example_inbox(request: pytest.FixtureRequest, tmp_pa
 @pytest.mark.vcr
 def test_every_statement_cites_a_checked_quote(request: pytest.FixtureRequest) -> None:
     summary, backend = run(request, S.DAY)
-    assert backend.stats.calls == 3 + 3 + 1  # one map per small development, reduce x3, compose
+    # three small developments: read in one shared map call, reduced in one call
+    assert backend.stats.step_calls == {"map": 1, "reduce": 1, "compose": 1}
     by_id = {a.id: a for a in S.ARTICLES}
     for statement in statements(summary):
         for citation in statement.citations:
             assert citation.quote and citation.quote in by_id[citation.article_id].text
+    for dev, summarised in zip(S.DAY, summary.developments, strict=True):
+        own = {a.id for a in dev.articles}  # each keeps only its own claims from the shared call
+        cited = {c.article_id for s in [summarised.headline, *summarised.points]
+                 for c in s.citations}
+        assert cited and cited <= own
+    assert summary.dropped_claims == 0
     figures = [f.value for d in summary.developments for f in d.figures]
     assert "12,000" in figures
 
@@ -151,6 +162,18 @@ def test_malformed_json_is_reasked_once(request: pytest.FixtureRequest) -> None:
     assert backend.stats.reasks == 1
     assert backend.stats.map_failed == 0
     assert summary.developments[0].notes == []
+
+
+@pytest.mark.vcr
+def test_a_failed_reduce_batch_falls_back_one_development_at_a_time(
+    request: pytest.FixtureRequest,
+) -> None:
+    summary, backend = run(request, S.DAY, Script(break_batches=True))
+    # the batch, its re-ask, then one reduce per development: none of them extractive
+    assert backend.stats.step_calls == {"map": 1, "reduce": 2 + 3, "compose": 1}
+    assert all(d.notes == [] for d in summary.developments)
+    assert "resumed talks" in summary.developments[1].headline.text
+    assert {d.development_id for d in summary.developments} == {"d1", "d2", "d3"}
 
 
 @pytest.mark.vcr
@@ -238,10 +261,10 @@ def test_rerun_is_served_from_cache(request: pytest.FixtureRequest, tmp_path: Pa
                                     vcr: Any) -> None:
     cache = LLMCache(tmp_path / "brief.db")
     first, backend = run(request, S.DAY, cache=cache)
-    assert backend.stats.calls == 7
+    assert backend.stats.calls == 3
     played = vcr.play_count if vcr is not None else None
     again, backend = run(request, S.DAY, cache=LLMCache(tmp_path / "brief.db"))
-    assert backend.stats.calls == 0 and backend.stats.cached == 7
+    assert backend.stats.calls == 0 and backend.stats.cached == 3
     if played is not None:
         assert vcr.play_count == played  # no request reached the cassette either
     assert again.developments == first.developments

@@ -65,12 +65,19 @@ def test_doctor_on_a_working_endpoint() -> None:
 def test_estimate_counts_calls_without_calling() -> None:
     llm = S.settings(S.REPLAY_URL, prices={"gpt-4o-mini": (0.15, 0.60)})
     result = estimate(S.DAY, llm)
-    assert (result.map_calls, result.reduce_calls, result.compose_calls) == (3, 3, 1)
-    assert result.calls == 7 and result.extractive == 0
-    assert 1_000 < result.input_tokens < 20_000
-    assert result.max_output_tokens == 7 * llm.max_output_tokens
+    # three small developments: one shared map call, one shared reduce call, compose
+    assert (result.map_calls, result.reduce_calls, result.compose_calls) == (1, 1, 1)
+    assert result.calls == 3 and result.extractive == 0
+    assert 500 < result.input_tokens < 20_000
+    assert result.max_output_tokens == 3 * llm.max_output_tokens
     assert result.cost is not None and 0 < result.cost < 0.01
-    assert any(line.startswith("calls: 7") for line in result.lines())
+    assert any(line.startswith("calls: 3") for line in result.lines())
+
+
+def test_estimate_counts_one_reduce_per_development_when_they_do_not_batch() -> None:
+    # room for one development's replies per reduce call: no batching
+    result = estimate(S.DAY, S.settings(S.REPLAY_URL, max_output_tokens=400))
+    assert (result.map_calls, result.reduce_calls, result.compose_calls) == (1, 3, 1)
 
 
 def test_estimate_reports_what_the_budget_leaves_out() -> None:
@@ -81,12 +88,10 @@ def test_estimate_reports_what_the_budget_leaves_out() -> None:
     assert "cost: unknown" in result.lines()[-1]
 
 
-@pytest.mark.parametrize("chunk_tokens", [150, 400])
-def test_estimate_grows_with_smaller_chunks(chunk_tokens: int) -> None:
-    result = estimate(S.DAY, S.settings(S.REPLAY_URL, chunk_tokens=chunk_tokens))
-    assert result.map_calls >= 3
-    if chunk_tokens == 150:
-        assert result.map_calls > 3
+def test_estimate_grows_with_smaller_chunks() -> None:
+    small, large = (estimate(S.DAY, S.settings(S.REPLAY_URL, chunk_tokens=n)) for n in (150, 400))
+    assert small.map_calls > 3 >= large.map_calls >= 1
+    assert small.input_tokens > large.input_tokens
 
 
 def test_cli_doctor_reports_and_exits_non_zero(tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ allow_private = true   # the test server is on 127.0.0.1
 [[sources]]
 url = "{server.url('/feed.xml')}"
 name = "valley-wire"
+tag = "syria"
+reliability = "B"
 allow_private = true
 [[sources]]
 url = "{server.url('/gone.xml')}"
@@ -77,7 +79,10 @@ def test_today_ingests_feeds_and_reports_source_health(tmp_path: Path,
     assert result.returncode == 0, result.stderr
     sitrep = _sitrep(tmp_path)
     assert any("Orontes valley" in s["title"] for s in sitrep["sources"])
-    assert any(s["url"] == server.url("/floods.html") for s in sitrep["sources"])
+    floods = [s for s in sitrep["sources"] if s["url"] == server.url("/floods.html")]
+    assert floods and floods[0]["reliability"] == "B"
+    markdown = next((tmp_path / "briefings").glob("*.md")).read_text()
+    assert "(reliability B)" in markdown
     health = " ".join(sitrep["coverage"]["source_health"])
     assert "gone-feed" in health and "failed" in health
     assert "404" in health

@@ -1,9 +1,27 @@
 """What goes to the model and what comes back: prompt files, spotlighting, reply schemas.
 
 Prompts are Jinja text files in ``prompts/`` (user files override them by name), each
-with a ``{# version: N #}`` line that is part of the cache key. Article text is
-datamarked before it is put between delimiters; replies are parsed into the pydantic
-models below after reasoning blocks and code fences are stripped.
+with a ``{# version: N #}`` line that is part of the cache key. Replies are parsed into
+the pydantic models below after reasoning blocks and code fences are stripped.
+
+Spotlighting: article text (and whatever the model extracted from it) is put between
+«ARTICLE …»/«END ARTICLE» or «DATA»/«END DATA» delimiters and datamarked, in one of two
+modes (``llm.datamark``):
+
+* ``"lines"`` (default): every line of article text opens with ``│ ``, paragraphs are
+  one line each. It costs about one token per paragraph (~2% of the text), so article
+  text is sent at close to its own size. A line of data is always marked, so nothing in
+  an article can pass for one of our lines; but inside a line the words read as plain
+  text, so the model's separation of data from instructions rests more on the
+  delimiters, the markers and the system prompt than in "words" mode.
+* ``"words"``: every space becomes ``ˆ`` (the spotlighting paper's datamarking). Every
+  word of article text is visibly data, which is the stronger signal, but the tokeniser
+  can no longer merge a word with its leading space, so article text costs nearly twice
+  its tokens.
+
+In both modes the delimiter characters « » are turned into plain quotes and the markers
+themselves are replaced in article text, so an article cannot close its own block.
+Verification folds both markers to spaces, so a quote that carries one still matches.
 """
 
 from __future__ import annotations
@@ -11,14 +29,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
 from briefing.errors import LLMError
 from briefing.resources import resource_dir
-from briefing.verify import DATAMARK
+from briefing.verify import DATAMARK, LINEMARK
+
+DatamarkMode = Literal["lines", "words"]
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?(</\1>|\Z)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?|\n?\s*```\s*$")
@@ -57,12 +77,19 @@ class CitedItem(_Reply):
     claims: list[str]
 
 
-class ReduceReply(_Reply):
-    """The reduce step's answer for one development."""
+class DevelopmentReply(_Reply):
+    """The reduce step's answer for one development, named by its id."""
 
+    id: str
     headline: CitedItem
     points: list[CitedItem]
     conflicts: list[CitedItem]
+
+
+class ReduceReply(_Reply):
+    """The reduce step's answer for a batch of developments."""
+
+    developments: list[DevelopmentReply]
 
 
 class ComposeReply(_Reply):
@@ -96,16 +123,36 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
 # ---------------------------------------------------------------- helpers
 
 
-def datamark(text: str) -> str:
-    """Article text as the model sees it: spaces become the marker, paragraphs stay."""
-    cleaned = text.replace(DATAMARK, "^").replace("«", '"').replace("»", '"').strip()
-    cleaned = re.sub(r"\s*\n\s*\n\s*", "\n\n", cleaned)
-    return re.sub(r"[^\S\n]+|(?<!\n)\n(?!\n)", DATAMARK, cleaned)
+def _defuse(text: str) -> str:
+    """Text that can neither close a delimited block nor forge a marker."""
+    return (text.replace(DATAMARK, "^").replace(LINEMARK, "|")
+            .replace("«", '"').replace("»", '"').strip())
+
+
+def datamark(text: str, mode: DatamarkMode = "lines") -> str:
+    """Article text as the model sees it: each paragraph a marked line, or spaces marked."""
+    cleaned = _defuse(text)
+    if mode == "words":
+        cleaned = re.sub(r"\s*\n\s*\n\s*", "\n\n", cleaned)
+        return re.sub(r"[^\S\n]+|(?<!\n)\n(?!\n)", DATAMARK, cleaned)
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", cleaned))
+    return "\n".join(f"{LINEMARK} {p}" for p in paragraphs if p)
+
+
+def inline(text: str, mode: DatamarkMode = "lines") -> str:
+    """Untrusted text that goes inside one of our lines (a title, a claim): one line."""
+    flat = " ".join(_defuse(text).split())
+    return flat.replace(" ", DATAMARK) if mode == "words" else flat
+
+
+def line_mark(mode: DatamarkMode) -> str:
+    """What opens a line of data in the reduce and compose prompts."""
+    return f"{LINEMARK} " if mode == "lines" else ""
 
 
 def unmark(text: str) -> str:
     """Model output with any datamark turned back into spaces."""
-    return re.sub(r"\s+", " ", text.replace(DATAMARK, " ")).strip()
+    return re.sub(r"\s+", " ", text.replace(DATAMARK, " ").replace(LINEMARK, " ")).strip()
 
 
 def clean_reply(content: str) -> str:

@@ -1,17 +1,24 @@
 """The LLM backend: map, reduce and compose through any OpenAI-compatible endpoint.
 
-    developments -> chunk -> map (claims with verbatim quotes, one call per chunk)
+    developments -> chunk -> map (claims with verbatim quotes, one call per chunk;
+                                  small developments share a chunk)
                  -> check each claim's quote and numbers against its article
-                 -> reduce (headline, points, conflicts per development, citing claim ids)
+                 -> reduce (headline, points, conflicts per development, citing claim ids;
+                    several developments per call, up to the chunk budget)
                  -> compose (takeaways and outlook across developments)
+
+Article text is sent once (plus small chunk overlaps): reduce reads the checked claims
+without their quotes, which stay here and are attached to statements by claim id.
 
 Replies are JSON validated with pydantic; an invalid one is re-asked once with the
 validation error, then that chunk or development falls back to the extractive backend
-and says so in its notes. Calls run with bounded concurrency under a per-run deadline,
+and says so in its notes (a failed reduce batch is retried one development at a time
+first). Calls run with bounded concurrency under a per-run deadline,
 the SDK retries 429/5xx honouring Retry-After, validated replies are cached in SQLite,
 and a per-run token budget is reserved before each call so it is never exceeded: what
 does not fit is summarised extractively. Article text reaches the model only inside
-delimiters and datamarked (spotlighting); the system prompt says it is data.
+delimiters and datamarked (spotlighting, ``llm.datamark``: see ``llm_io``); the system
+prompt says it is data.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import asyncio
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +47,7 @@ from briefing.backends.claims import (
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.backends.llm_io import (
     ComposeReply,
+    DevelopmentReply,
     MapClaim,
     MapReply,
     Prompt,
@@ -47,9 +56,11 @@ from briefing.backends.llm_io import (
     ReduceReply,
     clean_reply,
     datamark,
+    inline,
+    line_mark,
     strict_schema,
 )
-from briefing.chunk import chunk
+from briefing.chunk import chunk, join
 from briefing.config import LLMSettings, Settings
 from briefing.errors import LLMError
 from briefing.llm_cache import LLMCache, cache_key
@@ -66,6 +77,7 @@ from briefing.models import (
 from briefing.tokens import context_window, padded, tokenizer_for
 from briefing.verify import (
     DATAMARK,
+    LINEMARK,
     check_statement,
     source_urls,
 )
@@ -74,15 +86,18 @@ log = logging.getLogger(__name__)
 
 FAILURE_LIMIT = 0.25  # more failed chunks than this and the run fails
 MESSAGE_OVERHEAD = 16  # chat framing tokens per request
-MAX_CLAIMS = 12  # per chunk
+MAX_CLAIMS = 40  # per chunk, however many articles it holds
+CLAIMS_PER_PART = 6  # per article (or piece of one) in a chunk
 PLAN_HEADROOM = 0.10  # share of the token budget the plan leaves for long replies
-REDUCE_OUTPUT = 800  # typical reply of a reduce or compose call, for planning
+REDUCE_OUTPUT = 800  # typical reply of a compose call, for planning
+DEVELOPMENT_OUTPUT = 400  # typical reply for one development in a reduce call
 
 @dataclass
 class RunStats:
     """What one run cost: calls made, replies from cache, tokens used."""
 
     calls: int = 0
+    step_calls: Counter[str] = field(default_factory=Counter)  # calls by prompt name
     cached: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -115,11 +130,22 @@ class Budget:
 
 @dataclass
 class Plan:
-    """Which developments go through the LLM, in chunks; the rest are extractive."""
+    """Which developments go through the LLM, in chunks; the rest are extractive.
+
+    Small developments share map requests, so one chunk can appear in several lists of
+    ``chunks``; ``maps`` holds each request once.
+    """
 
     chunks: dict[str, list[Chunk]]
     skipped: list[str]
     chunk_budget: int
+    batches: list[list[str]] = field(default_factory=list)  # developments per reduce call
+    claim_tokens: dict[str, int] = field(default_factory=dict)  # expected, per development
+
+    @property
+    def maps(self) -> list[Chunk]:
+        """The map requests, each once, in development order."""
+        return list({c.id: c for cs in self.chunks.values() for c in cs}.values())
 
 
 class _Failed(Exception):
@@ -158,6 +184,7 @@ class OpenAIBackend:
         self._client_factory = client_factory or self._default_client
         self.stats = RunStats()
         self.extractive = ExtractiveBackend()
+        self.mode = llm.datamark
         self._frames: dict[str, int] = {}
 
     @classmethod
@@ -204,19 +231,38 @@ class OpenAIBackend:
         plan = self._plan = self.plan(developments)
         self._dev_notes: dict[str, list[str]] = {}
         self._over_budget: set[str] = set()
-        self.stats.map_total = sum(len(c) for c in plan.chunks.values())
+        self.stats.map_total = len(plan.maps)
         claims: dict[str, list[Claim]] = {}
+        by_id = {d.id: d for d in developments}
+        index = {d.id: i for i, d in enumerate(developments, start=1)}
+        maps: dict[str, asyncio.Future[list[MapClaim] | None]] = {}
 
-        async def development(index: int, dev: Development) -> DevelopmentSummary:
-            # each development reduces as soon as its own chunks are read: no global barrier
-            pieces = plan.chunks.get(dev.id, [])
-            replies = await asyncio.gather(*(self._map(c, articles) for c in pieces))
-            claims[dev.id] = self._check_claims(index, dev, pieces, replies, articles)
-            return await self._reduce(dev, claims[dev.id], options, in_plan=dev.id in plan.chunks)
+        def mapped(piece: Chunk) -> asyncio.Future[list[MapClaim] | None]:
+            # a shared chunk is asked once; every development in it waits for that answer
+            if piece.id not in maps:
+                maps[piece.id] = asyncio.ensure_future(self._map(piece, articles))
+            return maps[piece.id]
 
-        summaries = await asyncio.gather(*(
-            development(i, d) for i, d in enumerate(developments, start=1)
-        ))
+        async def read(dev: Development) -> list[Claim]:
+            pieces = plan.chunks[dev.id]
+            replies = await asyncio.gather(*(mapped(c) for c in pieces))
+            claims[dev.id] = self._check_claims(index[dev.id], dev, pieces, replies, articles)
+            return claims[dev.id]
+
+        async def batch(ids: list[str]) -> list[DevelopmentSummary]:
+            # a batch reduces as soon as its own developments are read: no global barrier
+            devs = [by_id[i] for i in ids]
+            read_claims = await asyncio.gather(*(read(d) for d in devs))
+            return await self._reduce_batch(devs, list(read_claims), options)
+
+        done: dict[str, DevelopmentSummary] = {}
+        for results in await asyncio.gather(*(batch(ids) for ids in plan.batches)):
+            done.update((s.development_id, s) for s in results)
+        for dev_id in plan.skipped:
+            self.stats.budget_skipped += 1
+            done[dev_id] = self._fallback(by_id[dev_id], options,
+                                          "summarised extractively: token budget reached")
+        summaries = [done[d.id] for d in developments]
         self._check_failures()
         all_claims = {c.id: c for d in developments for c in claims.get(d.id, [])}
         takeaways, outlook = await self._compose(list(summaries), all_claims, options,
@@ -246,7 +292,9 @@ class OpenAIBackend:
 
         The plan uses expected reply sizes and keeps 10% of the budget in hand; each call
         still reserves its worst case before it is made, so the budget holds even when
-        the replies run long (a call that no longer fits degrades to extractive).
+        the replies run long (a call that no longer fits degrades to extractive). Costs
+        are counted as if each development were read alone; developments that fit one
+        chunk then share map requests with their neighbours, which only costs less.
         """
         budget = self.chunk_budget()
         limit = int(self.llm.token_budget * (1 - PLAN_HEADROOM))
@@ -255,25 +303,81 @@ class OpenAIBackend:
         skipped: list[str] = []
         for dev in developments:
             dev_chunks = chunk([s.lead for s in dev.stories], budget, model=self.map_model,
-                               render=datamark)
+                               render=self._datamark)
             cost = self.expected_development(dev_chunks)
             if spent + cost <= limit:
                 chunks[dev.id] = dev_chunks
                 spent += cost
             else:
                 skipped.append(dev.id)
-        return Plan(chunks, skipped, budget)
+        sizes = {d: self.expected_claim_tokens(c) for d, c in chunks.items()}
+        groups = self._pack(list(sizes.items()), self.reduce_room())
+        batches = [[d for d, _ in group] for group in groups]
+        return Plan(self._share(chunks, budget), skipped, budget, batches, sizes)
+
+    def _share(self, chunks: dict[str, list[Chunk]], budget: int) -> dict[str, list[Chunk]]:
+        """Consecutive one-chunk developments joined into shared map requests."""
+        shared = dict(chunks)
+        group: list[str] = []
+        used = 0
+        for dev_id in [*chunks, ""]:  # "" flushes the last group
+            pieces = chunks.get(dev_id, [])
+            if len(pieces) == 1 and (not group or used + pieces[0].tokens <= budget):
+                group.append(dev_id)
+                used += pieces[0].tokens
+                continue
+            if len(group) > 1:
+                joined = join([chunks[d][0] for d in group])
+                shared.update((d, [joined]) for d in group)
+            group, used = ([dev_id], pieces[0].tokens) if len(pieces) == 1 else ([], 0)
+        return shared
+
+    def reduce_context(self) -> int:
+        """Most tokens of claims a reduce request can carry within the model's context."""
+        tok = tokenizer_for(self.reduce_model)
+        window = context_window(self.reduce_model, self.llm.context_tokens)
+        frame = padded(self.frame_tokens("reduce"), tok.margin)
+        return max(64, window - frame - self.llm.max_output_tokens)
+
+    def reduce_room(self) -> int:
+        """Tokens of claims a reduce request is filled to when it batches developments."""
+        return min(self.llm.chunk_tokens, self.reduce_context())
+
+    def _pack(self, sized: list[tuple[str, int]], room: int) -> list[list[tuple[str, int]]]:
+        """Consecutive developments grouped while their claims fit in ``room`` tokens.
+
+        A group also stops when the replies for it would not fit ``max_output_tokens``.
+        """
+        most = max(1, self.llm.max_output_tokens // DEVELOPMENT_OUTPUT)
+        groups: list[list[tuple[str, int]]] = []
+        used = 0
+        for dev_id, tokens in sized:
+            if groups and len(groups[-1]) < most and used + tokens <= room:
+                groups[-1].append((dev_id, tokens))
+                used += tokens
+            else:
+                groups.append([(dev_id, tokens)])
+                used = tokens
+        return groups
+
+    def _datamark(self, text: str) -> str:
+        return datamark(text, self.mode)
+
+    def _system(self) -> Prompt:
+        marker = LINEMARK if self.mode == "lines" else DATAMARK
+        return self.prompts.render("system", marker=marker, mode=self.mode)
 
     def frame_tokens(self, name: str) -> int:
         """Tokens of a request's fixed text: system prompt, instructions, chat framing."""
         if name in self._frames:
             return self._frames[name]
         tok = tokenizer_for(self.map_model if name == "map" else self.reduce_model)
-        system = self.prompts.render("system", marker=DATAMARK).text
+        system = self._system().text
+        mark = line_mark(self.mode)
         empty = {
             "map": {"parts": [], "max_claims": MAX_CLAIMS},
-            "reduce": {"claims": [], "development_id": "d", "min_points": 2, "max_points": 5},
-            "compose": {"developments": [], "date": "", "takeaways": 5},
+            "reduce": {"developments": [], "min_points": 2, "max_points": 5, "mark": mark},
+            "compose": {"developments": [], "date": "", "takeaways": 5, "mark": mark},
         }[name]
         user = self.prompts.render(name, **empty).text
         extra = 0 if self.structured == "json_schema" else len(json.dumps(strict_schema(MapReply)))
@@ -284,16 +388,22 @@ class OpenAIBackend:
         """Typical reply size of a map call: claims run to about half the text they read."""
         return min(self.llm.max_output_tokens, 150 + piece.tokens // 2)
 
+    def expected_claim_tokens(self, chunks: list[Chunk]) -> int:
+        """Typical size of a development's claims in a reduce prompt (no quotes, no JSON)."""
+        return sum(self.expected_map_output(c) for c in chunks) // 2
+
     def expected_development(self, chunks: list[Chunk]) -> int:
-        """Expected tokens for one development: its map calls, then its reduce call."""
+        """Expected tokens for one development: its map calls, then its share of a reduce.
+
+        The reduce frame is counted in full, as if the development were reduced alone:
+        the plan stays safe whichever batch it lands in.
+        """
         margin = tokenizer_for(self.map_model).margin
-        outputs = [self.expected_map_output(c) for c in chunks]
-        maps = sum(padded(self.frame_tokens("map") + c.tokens, margin) + o
-                   for c, o in zip(chunks, outputs, strict=True))
-        claims_in = min(sum(outputs), context_window(self.reduce_model,
-                                                     self.llm.context_tokens) // 2)
+        maps = sum(padded(self.frame_tokens("map") + c.tokens, margin)
+                   + self.expected_map_output(c) for c in chunks)
+        claims_in = min(self.expected_claim_tokens(chunks), self.reduce_context())
         reduce_margin = tokenizer_for(self.reduce_model).margin
-        reduce_out = min(self.llm.max_output_tokens, REDUCE_OUTPUT)
+        reduce_out = min(self.llm.max_output_tokens, DEVELOPMENT_OUTPUT)
         return maps + padded(self.frame_tokens("reduce") + claims_in, reduce_margin) + reduce_out
 
     def expected_compose(self, developments: int) -> int:
@@ -310,13 +420,14 @@ class OpenAIBackend:
         parts = [
             {
                 "article_id": p.article_id,
-                "title": datamark(articles[p.article_id].title[:200]),
+                "title": inline(articles[p.article_id].title[:200], self.mode),
                 "published": _published(articles[p.article_id]),
-                "text": datamark(p.text),
+                "text": self._datamark(p.text),
             }
             for p in piece.parts
         ]
-        prompt = self.prompts.render("map", parts=parts, max_claims=MAX_CLAIMS)
+        wanted = min(MAX_CLAIMS, CLAIMS_PER_PART * len(parts))
+        prompt = self.prompts.render("map", parts=parts, max_claims=wanted)
         try:
             reply = await self._ask(self.map_model, prompt, MapReply)
         except _OverBudget:
@@ -349,6 +460,10 @@ class OpenAIBackend:
         dev_articles = {a.id for a in dev.articles}
         claims: list[Claim] = []
         for piece, reply in zip(pieces, replies, strict=True):
+            in_piece = {p.article_id for p in piece.parts}
+            # in a shared chunk, claims on another development's articles are its own;
+            # claims citing no article of the chunk are counted by the chunk's first owner
+            counts_strays = piece.parts[0].article_id in dev_articles
             if reply is None:
                 reply = extractive_claims(piece)
                 why = ("the token budget was reached" if piece.id in self._over_budget
@@ -357,6 +472,9 @@ class OpenAIBackend:
                     f"a chunk was read extractively: {why}"
                 )
             for raw in reply:
+                cited = raw.article_id.strip()
+                if cited not in dev_articles and (cited in in_piece or not counts_strays):
+                    continue
                 claim = claim_from(raw, dev.id)
                 statement = Statement(
                     text=claim.text,
@@ -377,64 +495,123 @@ class OpenAIBackend:
 
     # ------------------------------------------------------------ reduce
 
-    async def _reduce(
-        self, dev: Development, claims: list[Claim], options: SummaryOptions, in_plan: bool
-    ) -> DevelopmentSummary:
-        if not in_plan:
-            self.stats.budget_skipped += 1
-            return self._fallback(dev, options, "summarised extractively: token budget reached")
-        if not claims:
-            return self._fallback(dev, options, "summarised extractively: no checked claim")
-        fitted = self._fit_claims(claims, "reduce")
+    async def _reduce_batch(
+        self, devs: list[Development], claims: list[list[Claim]], options: SummaryOptions
+    ) -> list[DevelopmentSummary]:
+        """Summaries for a planned batch, split only if its claims overflow the context.
+
+        The plan packed developments on expected claim sizes; the batch stays whole when
+        the real claims run longer than expected but still fit, so the run makes the
+        calls the plan (and ``brief today --estimate``) counted.
+        """
+        out: dict[str, DevelopmentSummary] = {}
+        ready: dict[str, tuple[Development, list[Claim], int]] = {}
+        sized: list[tuple[str, int]] = []
+        for dev, dev_claims in zip(devs, claims, strict=True):
+            if not dev_claims:
+                out[dev.id] = self._fallback(dev, options,
+                                             "summarised extractively: no checked claim")
+                continue
+            fitted, tokens = self._fit_claims(dev_claims)
+            ready[dev.id] = (dev, fitted, len(dev_claims))
+            sized.append((dev.id, tokens))
+        packed = self._pack(sized, self.reduce_context())
+        groups = [[ready[d] for d, _ in group] for group in packed]
+        for results in await asyncio.gather(*(self._reduce_group(g, options) for g in groups)):
+            out.update((s.development_id, s) for s in results)
+        return [out[d.id] for d in devs]
+
+    async def _reduce_group(
+        self, group: list[tuple[Development, list[Claim], int]], options: SummaryOptions
+    ) -> list[DevelopmentSummary]:
+        """One reduce call for ``group``; on failure, one call per development, then extractive."""
         prompt = self.prompts.render(
             "reduce",
-            development_id=dev.id,
-            claims=[
-                {"id": c.id, "article_id": c.article_id, "text": datamark(c.text),
-                 "attribution": datamark(c.attribution) if c.attribution else None,
-                 "context": datamark(c.context) if c.context else None,
-                 "quote": datamark(c.quote)}
-                for c in fitted
-            ],
+            developments=[{"id": dev.id, "sources": self._sources(dev, fitted)}
+                          for dev, fitted, _ in group],
             min_points=options.min_points,
             max_points=options.max_points,
+            mark=line_mark(self.mode),
         )
         try:
             reply = await self._ask(self.reduce_model, prompt, ReduceReply)
         except _Failed as exc:
-            return self._fallback(dev, options, f"summarised extractively: {exc}")
-        by_id = {c.id: c for c in fitted}
-        headline = statement_for(reply.headline, by_id)
-        points = [statement_for(p, by_id) for p in reply.points[: options.max_points]]
-        conflicts = [statement_for(c, by_id) for c in reply.conflicts]
+            if len(group) == 1:
+                dev = group[0][0]
+                return [self._fallback(dev, options, f"summarised extractively: {exc}")]
+            log.info("reduce batch of %d failed (%s); one development at a time", len(group), exc)
+            alone = await asyncio.gather(*(self._reduce_group([g], options) for g in group))
+            return [s for results in alone for s in results]
+        answers = {r.id.strip(): r for r in reply.developments}
+        out: list[DevelopmentSummary] = []
+        missing: list[tuple[Development, list[Claim], int]] = []
+        for item in group:
+            answer = answers.get(item[0].id)
+            if answer is None:
+                missing.append(item)
+            else:
+                out.append(self._summary_from(item, answer, options))
+        if missing and len(group) == 1:
+            dev = group[0][0]
+            out.append(self._fallback(dev, options,
+                                      "summarised extractively: the model left it out"))
+        elif missing:
+            log.info("reduce batch left out %d developments; asking for each", len(missing))
+            alone = await asyncio.gather(*(self._reduce_group([m], options) for m in missing))
+            out.extend(s for results in alone for s in results)
+        return out
+
+    def _sources(self, dev: Development, claims: list[Claim]) -> list[dict[str, Any]]:
+        """A development's claims grouped under their article: its id is written once."""
+        grouped: dict[str, list[Claim]] = {}
+        for claim in claims:
+            grouped.setdefault(claim.article_id, []).append(claim)
+        published = {a.id: _published(a) for a in dev.articles}
+        return [
+            {"article_id": article_id, "published": published.get(article_id, "unknown"),
+             "claims": [
+                 {"id": c.id, "text": inline(c.text, self.mode),
+                  "attribution": inline(c.attribution, self.mode) if c.attribution else None,
+                  "context": inline(c.context, self.mode) if c.context else None}
+                 for c in group]}
+            for article_id, group in grouped.items()
+        ]
+
+    def _summary_from(
+        self,
+        item: tuple[Development, list[Claim], int],
+        answer: DevelopmentReply,
+        options: SummaryOptions,
+    ) -> DevelopmentSummary:
+        dev, fitted, total = item
+        by_id = {c.id: c for c in fitted}  # a development cites only its own claims
         notes = list(self._dev_notes.get(dev.id, []))
-        if len(fitted) < len(claims):
-            notes.append(f"{len(claims) - len(fitted)} claims left out to fit the model's context")
+        if len(fitted) < total:
+            notes.append(f"{total - len(fitted)} claims left out to fit the model's context")
         return DevelopmentSummary(
             development_id=dev.id,
-            headline=headline,
-            points=points,
+            headline=statement_for(answer.headline, by_id),
+            points=[statement_for(p, by_id) for p in answer.points[: options.max_points]],
             figures=figures_from(fitted),
-            conflicts=conflicts,
+            conflicts=[statement_for(c, by_id) for c in answer.conflicts],
             notes=notes,
         )
 
-    def _fit_claims(self, claims: list[Claim], step: str) -> list[Claim]:
-        """The leading claims whose text fits the reduce model's context."""
+    def _fit_claims(self, claims: list[Claim]) -> tuple[list[Claim], int]:
+        """The leading claims that fit the reduce model's context, and their tokens."""
         tok = tokenizer_for(self.reduce_model)
-        window = context_window(self.reduce_model, self.llm.context_tokens)
-        room = window - padded(self.frame_tokens(step), tok.margin) - self.llm.max_output_tokens
+        room = self.reduce_context()
         kept: list[Claim] = []
-        used = 0
+        used = 8  # the development's own line
         for claim in claims:
-            line = (f"{claim.id} article={claim.article_id}: {claim.text} "
-                    f"{claim.attribution or ''} {claim.context or ''} | quote: {claim.quote}")
-            cost = tok.budgeted(datamark(line)) + 8  # labels and brackets around the parts
-            if used + cost > room:
+            line = f"{claim.id} {claim.text} {claim.attribution or ''} {claim.context or ''}"
+            # marker, labels, brackets, and a share of the article line above the claim
+            cost = tok.budgeted(inline(line, self.mode)) + 12
+            if kept and used + cost > room:
                 break
             kept.append(claim)
             used += cost
-        return kept
+        return kept, used
 
     def _fallback(self, dev: Development, options: SummaryOptions, note: str) -> DevelopmentSummary:
         summary = self.extractive.summarise_one(dev, options)
@@ -456,12 +633,13 @@ class OpenAIBackend:
             for st in [s.headline, *s.points]:
                 ids = claim_ids(st, claims)
                 if ids:
-                    points.append({"text": datamark(st.text), "claims": ids})
+                    points.append({"text": inline(st.text, self.mode), "claims": ids})
             if points:
                 devs.append({"id": s.development_id, "points": points})
         if devs:
             prompt = self.prompts.render(
-                "compose", developments=devs, date=options.date, takeaways=wanted
+                "compose", developments=devs, date=options.date, takeaways=wanted,
+                mark=line_mark(self.mode),
             )
             try:
                 reply = await self._ask(self.reduce_model, prompt, ComposeReply)
@@ -478,7 +656,7 @@ class OpenAIBackend:
 
     async def _ask(self, model: str, prompt: Prompt, schema: type[R]) -> R:
         """A validated reply to ``prompt``: cached, or asked (and re-asked once)."""
-        system = self.prompts.render("system", marker=DATAMARK)
+        system = self._system()
         version = f"{system.version}+{prompt.version}"
         messages: list[dict[str, str]] = [
             {"role": "system", "content": system.text},
@@ -494,6 +672,7 @@ class OpenAIBackend:
                 self.stats.cached += 1
                 return parsed
         content = await self._complete(model, messages, schema)
+        self.stats.step_calls[prompt.name] += 1
         try:
             parsed = schema.model_validate_json(clean_reply(content))
         except ValidationError as exc:
@@ -504,6 +683,7 @@ class OpenAIBackend:
             messages = [*messages, {"role": "assistant", "content": content},
                         {"role": "user", "content": reask.text}]
             content = await self._complete(model, messages, schema)
+            self.stats.step_calls[prompt.name] += 1
             try:
                 parsed = schema.model_validate_json(clean_reply(content))
             except ValidationError as again:
@@ -623,7 +803,10 @@ def _reasoning_model(model: str) -> bool:
 
 
 def _published(article: Article) -> str:
-    return article.published_at.isoformat() if article.published_at else "unknown"
+    if article.published_at is None:
+        return "unknown"
+    # minutes are enough to tell event time from publication time, and cost fewer tokens
+    return article.published_at.isoformat(timespec="minutes").replace("+00:00", "Z")
 
 
 def _short_error(exc: ValidationError) -> str:

@@ -21,7 +21,7 @@ from briefing.models import Article, Coverage, RawDocument, Sitrep, Skipped, Sum
 from briefing.render import render
 from briefing.sources import inbox
 from briefing.store import Store
-from briefing.verify import verify
+from briefing.verify import verify, widen_citations
 
 if TYPE_CHECKING:
     from briefing.ingest import IngestReport
@@ -205,7 +205,7 @@ def run_today(
         takeaways=settings.takeaways, date=(day or end.date()).isoformat()
     ))
     # Checked whichever backend ran: quotes, numbers and citations must match the sources.
-    summary = verify(summary, articles, settings.llm.on_unverified)
+    summary = widen_citations(verify(summary, articles, settings.llm.on_unverified), developments)
 
     day_label = (day or end.date()).isoformat()
     sitrep = compose(

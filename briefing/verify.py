@@ -18,6 +18,8 @@ from typing import Literal
 
 from briefing.models import (
     Article,
+    Citation,
+    Development,
     DevelopmentSummary,
     KeyFigure,
     Statement,
@@ -219,4 +221,44 @@ def verify(
         "notes": notes,
         "dropped_claims": summary.dropped_claims + tally.dropped,
         "unverified_claims": summary.unverified_claims + tally.unverified,
+    })
+
+
+def widen_citations(summary: Summary, developments: Sequence[Development]) -> Summary:
+    """Cite every copy of a story that carries a statement's quote, not only the one read.
+
+    The LLM reads one copy of a syndicated story; the same words published by two other
+    sites are two more sources for the statement, and the briefing should say so.
+    """
+    copies: dict[str, list[Article]] = {}
+    for development in developments:
+        for story in development.stories:
+            for article in story.articles:
+                copies[article.id] = story.articles
+
+    def widen(statement: Statement) -> Statement:
+        cited = {c.article_id for c in statement.citations}
+        extra: list[Citation] = []
+        for citation in statement.citations:
+            for other in copies.get(citation.article_id, []):
+                if other.id in cited or not citation.quote:
+                    continue
+                if quote_found(citation.quote, source_text(other)):
+                    cited.add(other.id)
+                    extra.append(Citation(article_id=other.id, quote=citation.quote))
+        if not extra:
+            return statement
+        return statement.model_copy(update={"citations": [*statement.citations, *extra]})
+
+    def widen_development(item: DevelopmentSummary) -> DevelopmentSummary:
+        return item.model_copy(update={
+            "headline": widen(item.headline),
+            "points": [widen(p) for p in item.points],
+            "conflicts": [widen(c) for c in item.conflicts],
+        })
+
+    return summary.model_copy(update={
+        "developments": [widen_development(d) for d in summary.developments],
+        "takeaways": [widen(s) for s in summary.takeaways],
+        "outlook": [widen(s) for s in summary.outlook],
     })

@@ -139,3 +139,30 @@ def test_a_failed_headline_is_replaced_by_a_verified_point() -> None:
 def test_a_development_with_nothing_verified_is_dropped() -> None:
     checked = verify(summary_with(headline=BAD), [ARTICLE], "drop")
     assert checked.developments == []
+
+
+def test_widen_citations_adds_every_copy_carrying_the_quote() -> None:
+    from briefing.models import (
+        Citation,
+        Development,
+        DevelopmentSummary,
+        Statement,
+        Story,
+        Summary,
+    )
+    from briefing.verify import widen_citations
+
+    wire = ("Government forces pushed rebels back from Hama on Tuesday, residents said.\n\n"
+            "At least 27 people were killed in overnight strikes, a monitor said.")
+    copies = [Article(id=i, title=f"copy {i}", text=wire + extra)
+              for i, extra in (("a", ""), ("b", "\n\nUpdated at 10:40."), ("c", ""))]
+    other = Article(id="d", title="other", text="A different story about Damascus checkpoints.")
+    quote = "At least 27 people were killed in overnight strikes"
+    point = Statement(text="At least 27 people were killed.", citations=[
+        Citation(article_id="a", quote=quote)])
+    summary = Summary(backend="openai", developments=[DevelopmentSummary(
+        development_id="x", headline=point, points=[point])], takeaways=[point])
+    developments = [Development(id="x", stories=[Story(articles=copies), Story(articles=[other])])]
+    widened = widen_citations(summary, developments)
+    for statement in (widened.takeaways[0], widened.developments[0].points[0]):
+        assert sorted(c.article_id for c in statement.citations) == ["a", "b", "c"]

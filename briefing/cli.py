@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from briefing import __version__
-from briefing.config import FORMATS, Settings, load_settings, masked
+from briefing import FORMATS, __version__
 from briefing.errors import BriefingError, ConfigError
+
+if TYPE_CHECKING:
+    from briefing.config import Settings
 
 log = logging.getLogger("briefing")
 
@@ -86,6 +88,8 @@ def _formats(value: str | None) -> list[str] | None:
 def settings_from(ctx: click.Context, flags: dict[str, Any]) -> Settings:
     """Effective settings for this command: file < env < flags."""
     config = flags.pop("config", None) or ctx.find_root().params.get("config")
+    from briefing.config import load_settings
+
     return load_settings(config, flags)
 
 
@@ -273,6 +277,8 @@ def config() -> None:
 def config_show(ctx: click.Context) -> None:
     """Print the effective settings (file < environment < flags), secrets masked."""
     settings = settings_from(ctx, {})
+    from briefing.config import masked
+
     click.echo(json.dumps(masked(settings), indent=2, default=str))
 
 

@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from briefing import FORMATS, Format
 from briefing.errors import ConfigError
 
 Backend = Literal["auto", "extractive", "openai"]
-Format = Literal["md", "html", "pdf", "json"]
-FORMATS: tuple[Format, ...] = ("md", "html", "pdf", "json")
 
 
 class _Section(BaseModel):
@@ -118,6 +117,7 @@ class Settings(_Section):
     templates_dir: Path | None = None
     max_file_bytes: int = 5_000_000
     takeaways: int = 5
+    max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
     log_file: Path | None = None
     llm: LLMSettings = Field(default_factory=LLMSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)

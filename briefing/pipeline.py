@@ -17,7 +17,15 @@ from briefing.config import Settings
 from briefing.errors import BackendError, NothingToReportError, SourceError
 from briefing.extract import extract_document
 from briefing.group import group
-from briefing.models import Article, Coverage, RawDocument, Sitrep, Skipped, SummaryOptions
+from briefing.models import (
+    Article,
+    Coverage,
+    Development,
+    RawDocument,
+    Sitrep,
+    Skipped,
+    SummaryOptions,
+)
 from briefing.render import render
 from briefing.sources import inbox
 from briefing.store import Store
@@ -197,6 +205,7 @@ def run_today(
     say(f"Grouping {len(articles)} articles")
     developments = group(articles)
     coverage.duplicates_merged += sum(len(s.articles) - 1 for d in developments for s in d.stories)
+    developments, coverage.notes = _leading(developments, settings.max_developments)
 
     backend_name = settings.resolved_backend()
     say(f"Summarising {len(developments)} developments ({backend_name})")
@@ -216,6 +225,20 @@ def run_today(
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
     return RunResult(sitrep=sitrep, paths=paths, articles=articles)
+
+
+def _leading(
+    developments: list[Development], limit: int
+) -> tuple[list[Development], list[str]]:
+    """The most widely reported developments; a SITREP of hundreds helps no one."""
+    shown, rest = developments[:limit], developments[limit:]
+    if not rest:
+        return shown, []
+    articles = sum(len(d.articles) for d in rest)
+    return shown, [
+        f"{len(rest)} smaller developments ({articles} articles) are not shown; "
+        "raise max_developments to include them"
+    ]
 
 
 def _staleness(articles: Sequence[Article]) -> str | None:

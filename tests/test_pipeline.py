@@ -37,3 +37,14 @@ def test_select_keeps_window_and_undated_only() -> None:
     undated = at(None)
     kept, outside = select([inside, before, after, undated], start, end)
     assert kept == [inside, undated] and outside == 2
+
+
+def test_only_the_leading_developments_are_shown(settings) -> None:  # type: ignore[no-untyped-def]
+    from briefing.pipeline import run_today
+
+    limited = settings.model_copy(update={"max_developments": 2, "formats": ["json"]})
+    sitrep = run_today(limited, day=date(2026, 11, 24)).sitrep
+    assert len(sitrep.developments) == 2
+    assert any("smaller developments" in note for note in sitrep.coverage.notes)
+    cited = {n for d in sitrep.developments for n in d.sources}
+    assert {s.number for s in sitrep.sources} == cited  # no source for a hidden development

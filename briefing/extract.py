@@ -94,14 +94,15 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
     meta = _html_metadata(tree)
     hidden_injections = _drop_hidden(tree)
-    cleaned = lxml.html.tostring(tree, encoding="unicode")
+    # The cleaned tree goes straight in: no second parse. Metadata comes from our own
+    # reading of the page's tags above, which is cheaper and never guesses a date.
     document = trafilatura.bare_extraction(
-        cleaned,
+        tree,
         url=raw.url,
         favor_precision=True,
         include_comments=False,
         include_tables=False,
-        with_metadata=True,
+        with_metadata=False,
     )
     body = getattr(document, "text", None)
     if not isinstance(body, str) or not body.strip():
@@ -112,7 +113,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         text="\n\n".join(clean_paragraphs(body.splitlines())),
         url=raw.url or meta.get("url") or getattr(document, "url", None),
         site=meta.get("site") or getattr(document, "sitename", None),
-        author=getattr(document, "author", None),
+        author=meta.get("author"),
         published_at=published,
         date_source=DateSource.PAGE if published else DateSource.NONE,
     )
@@ -143,6 +144,8 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
             meta.setdefault("title", content)
         elif key == "og:site_name" and content:
             meta.setdefault("site", content)
+        elif key in ("author", "article:author", "dc.creator") and content:
+            meta.setdefault("author", content)
         elif key == "og:url" and content:
             meta.setdefault("url_og", content)
         elif key in _DATE_META and "published" not in meta:

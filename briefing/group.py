@@ -25,9 +25,12 @@ from briefing.text import words
 
 SHINGLE = 5
 SKETCH = 64
+MIN_SHARED = 8  # sketch values two articles must share before an exact comparison
 NEAR_DUPLICATE = 0.5  # Jaccard of shingle sets
 SAME_EVENT = 0.11  # cosine of TF-IDF centroids (entity-weighted; tuned on examples/)
-TOP_TERMS = 40
+TOP_TERMS = 40  # terms per story that may pair it with another
+VECTOR_TERMS = 80  # terms per story kept for similarity
+MAX_POSTING = 200
 _STOP = frozenset(
     [
         "a",
@@ -199,8 +202,9 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
         if len(members) < 50:  # a hash shared by everything says nothing
             pair_counts.update(combinations(members, 2))
     parent = list(range(len(articles)))
-    for (i, j), _ in pair_counts.items():
-        if _jaccard(shingles[i], shingles[j]) >= NEAR_DUPLICATE:
+    for (i, j), count in pair_counts.items():
+        # copies with Jaccard >= 0.5 share far more than MIN_SHARED of their 64 sketch values
+        if count >= MIN_SHARED and _jaccard(shingles[i], shingles[j]) >= NEAR_DUPLICATE:
             _union(parent, i, j)
     groups: dict[int, list[Article]] = defaultdict(list)
     for i, article in enumerate(articles):
@@ -210,16 +214,11 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
 
 def cluster_stories(stories: Sequence[Story]) -> list[list[Story]]:
     """Stories about the same event, by greedy centroid-linked TF-IDF clustering."""
-    vectors = tfidf([_lead_terms(s.lead) for s in stories])
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, vector in enumerate(vectors):
-        for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:TOP_TERMS]:
-            index[term].append(i)
-    candidates: set[tuple[int, int]] = set()
-    for members in index.values():
-        if len(members) <= 200:
-            candidates.update(combinations(members, 2))
-    scored = sorted(((cosine(vectors[i], vectors[j]), i, j) for i, j in candidates), reverse=True)
+    vectors = [_top(v, VECTOR_TERMS) for v in tfidf([_lead_terms(s.lead) for s in stories])]
+    scored = sorted(
+        ((_dot(vectors[i], vectors[j]), i, j) for i, j in _candidate_pairs(vectors)),
+        reverse=True,
+    )
     parent = list(range(len(stories)))
     centroids: dict[int, dict[str, float]] = dict(enumerate(vectors))
     for similarity, i, j in scored:
@@ -236,10 +235,36 @@ def cluster_stories(stories: Sequence[Story]) -> list[list[Story]]:
     return list(clusters.values())
 
 
+def _candidate_pairs(vectors: Sequence[dict[str, float]]) -> set[tuple[int, int]]:
+    """Pairs sharing at least two of each other's top terms: the only ones worth scoring."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, vector in enumerate(vectors):
+        for term in list(vector)[:TOP_TERMS]:  # _top keeps terms by weight, highest first
+            index[term].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        if len(members) <= MAX_POSTING:  # a term in hundreds of stories names no event
+            shared.update(combinations(members, 2))
+    return {pair for pair, count in shared.items() if count >= 2}
+
+
+def _top(vector: dict[str, float], k: int) -> dict[str, float]:
+    """The k heaviest terms, heaviest first, renormalised: less noise, cheaper products."""
+    return _normalise(dict(sorted(vector.items(), key=lambda kv: -kv[1])[:k]))
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two sparse vectors (the cosine, when both are normalised)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
 def _shingles(text: str) -> set[int]:
     tokens = words(text)
     grams = (" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams}
+    # Python's string hash is salted per process, which is fine: sketches never leave it.
+    return {hash(g) for g in grams}
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:

@@ -83,8 +83,8 @@ def extract_all(
         except SourceError as exc:
             skipped.append(Skipped(location=document.location, reason=_reason(exc, document)))
             continue
-        stored, _ = store.add(article)
-        ids.append(stored.id)
+        article_id, _ = store.put(article)
+        ids.append(article_id)
     return ids
 
 

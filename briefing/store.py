@@ -171,6 +171,13 @@ class Store:
 
     def add(self, article: Article, now: datetime | None = None) -> tuple[Article, bool]:
         """Store an article; returns the stored article and whether it was new text."""
+        article_id, is_new = self.put(article, now)
+        stored = self.get(article_id)
+        assert stored is not None
+        return stored, is_new
+
+    def put(self, article: Article, now: datetime | None = None) -> tuple[str, bool]:
+        """Store an article; returns its id and whether it was new text (no read-back)."""
         now = now or datetime.now(UTC)
         url = canonical_url(article.url)
         digest = article.content_hash or text_hash(article.text)
@@ -190,9 +197,7 @@ class Store:
                     self._add_source(db, article_id, source, now)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the article store {self.path}: {exc}") from None
-        stored = self.get(article_id)
-        assert stored is not None
-        return stored, is_new
+        return article_id, is_new
 
     def _find(self, db: sqlite3.Connection, url: str | None, digest: str) -> Any:
         if url:

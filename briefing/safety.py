@@ -32,9 +32,20 @@ _PATTERNS = [
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
+# Every pattern above needs one of these substrings; most paragraphs have none, and a
+# few plain substring searches spare them the expensive alternation.
+_TRIGGERS = (
+    "ignor", "disregard", "forget", "overrid", "ai ", "ai,", "ai:", "ai.", "ai;", "a.i.",
+    "artificial",
+    "model", "llm", "gpt", "assistant", "chatbot", "summari", "bot", "crawler", "system",
+    "instruction", "link", "url", "<|", "[inst", "[/inst", "[system", "[/system",
+)
+
+
 def is_injection(passage: str) -> bool:
     """True when the passage speaks to an AI model or a summariser."""
-    return _INJECTION.search(passage) is not None
+    lowered = passage.lower()
+    return any(t in lowered for t in _TRIGGERS) and _INJECTION.search(passage) is not None
 
 
 def strip_injections(paragraphs: list[str]) -> tuple[list[str], int]:

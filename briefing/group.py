@@ -29,7 +29,7 @@ MIN_SHARED = 8  # sketch values two articles must share before an exact comparis
 NEAR_DUPLICATE = 0.5  # Jaccard of shingle sets
 SAME_EVENT = 0.11  # cosine of TF-IDF centroids (entity-weighted; tuned on examples/)
 TOP_TERMS = 40  # terms per story that may pair it with another
-VECTOR_TERMS = 80  # terms per story kept for similarity
+VECTOR_TERMS = 250  # terms per story kept for similarity
 MAX_POSTING = 200
 _STOP = frozenset(
     [
@@ -255,9 +255,7 @@ def _top(vector: dict[str, float], k: int) -> dict[str, float]:
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """Dot product of two sparse vectors (the cosine, when both are normalised)."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def _shingles(text: str) -> set[int]:

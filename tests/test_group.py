@@ -68,6 +68,9 @@ def test_example_day_groups_syndicated_story_once_with_three_sources() -> None:
     assert len(holding) == 1, "the syndicated story must land in one development"
     story_sizes = [len(s.articles) for s in holding[0].stories]
     assert 3 in story_sizes
+    # a different outlet's own report of the same fighting joins the same development
+    members = {src.location.rsplit("/", 1)[-1] for a in holding[0].articles for src in a.sources}
+    assert "levantdefence-hama-counteroffensive.html" in members
     # the Damascus conscription report is a different event
     damascus = [
         d

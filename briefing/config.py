@@ -118,6 +118,7 @@ class Settings(_Section):
     max_file_bytes: int = 5_000_000
     takeaways: int = 5
     max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
+    workers: int = Field(default=0, ge=0)  # extraction processes for big inboxes; 0 = cores
     log_file: Path | None = None
     llm: LLMSettings = Field(default_factory=LLMSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
@@ -133,6 +134,10 @@ class Settings(_Section):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Paris)") from None
         return value
+
+    def resolved_workers(self) -> int:
+        """Worker processes for extraction: the setting, or the machine's cores (max 4)."""
+        return self.workers or min(4, os.cpu_count() or 1)
 
     def resolved_backend(self) -> Literal["extractive", "openai"]:
         """`auto` means openai when a key or base URL is configured."""

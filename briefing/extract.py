@@ -8,9 +8,14 @@ cleaner. Every path ends with the same chrome pass and the prompt-injection filt
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import multiprocessing
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -24,6 +29,7 @@ from briefing.text import squash
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 40  # below this a page has no story worth briefing
+POOL_THRESHOLD = 48  # documents before worker processes are worth their start-up
 _HIDDEN_XPATH = (
     "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
     " or contains(translate(@style,' ',''),'visibility:hidden')"
@@ -78,10 +84,12 @@ def decode(content: bytes, location: str) -> str:
     raise SourceError(f"{location}: not valid UTF-8 text (re-save the page as UTF-8)")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
-    return controls > len(sample) * 0.01
+    return len(_CONTROL.findall(sample)) > len(sample) * 0.01
 
 
 def _from_html(html: str, raw: RawDocument) -> Article:
@@ -316,3 +324,45 @@ def _finish(article: Article, raw: RawDocument) -> Article:
         )
     ]
     return article
+
+
+def extract_safely(raw: RawDocument) -> Article | SourceError:
+    """extract_document that returns its error instead of raising, for batch runs.
+
+    A bug in a parser on one odd page must not sink the briefing: anything unexpected
+    becomes a SourceError naming the file, reported in the coverage section.
+    """
+    try:
+        return extract_document(raw)
+    except SourceError as exc:
+        return exc
+    except Exception as exc:  # a third-party parser failing on one page
+        log.debug("extraction of %s failed", raw.location, exc_info=True)
+        return SourceError(f"{raw.location}: extraction failed ({type(exc).__name__}: {exc})")
+
+
+def extract_many(
+    documents: Iterable[RawDocument], workers: int = 1, window: int = 64
+) -> Iterator[tuple[RawDocument, Article | SourceError]]:
+    """Extract documents in order, on ``workers`` processes once the run is big enough.
+
+    At most ``window`` documents are in flight, so memory stays bounded however large
+    the inbox; small runs never pay for starting worker processes.
+    """
+    iterator = iter(documents)
+    first = list(itertools.islice(iterator, POOL_THRESHOLD))
+    if workers <= 1 or len(first) < POOL_THRESHOLD:
+        for raw in itertools.chain(first, iterator):
+            yield raw, extract_safely(raw)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[tuple[RawDocument, Future[Article | SourceError]]] = deque()
+        for raw in itertools.chain(first, iterator):
+            pending.append((raw, pool.submit(extract_safely, raw)))
+            if len(pending) >= window:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()

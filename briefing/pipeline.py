@@ -15,7 +15,7 @@ from briefing.backends.base import SummaryBackend
 from briefing.compose import compose
 from briefing.config import Settings
 from briefing.errors import BackendError, NothingToReportError, SourceError
-from briefing.extract import extract_document
+from briefing.extract import extract_many
 from briefing.group import group
 from briefing.models import (
     Article,
@@ -73,17 +73,15 @@ def make_backend(name: str, settings: Settings) -> SummaryBackend:
 
 
 def extract_all(
-    documents: Iterable[RawDocument], store: Store, skipped: list[Skipped]
+    documents: Iterable[RawDocument], store: Store, skipped: list[Skipped], workers: int = 1
 ) -> list[str]:
     """Extract and store each document; a bad one is skipped with its reason."""
     ids: list[str] = []
-    for document in documents:
-        try:
-            article = extract_document(document)
-        except SourceError as exc:
-            skipped.append(Skipped(location=document.location, reason=_reason(exc, document)))
+    for document, outcome in extract_many(documents, workers):
+        if isinstance(outcome, SourceError):
+            skipped.append(Skipped(location=document.location, reason=_reason(outcome, document)))
             continue
-        article_id, _ = store.put(article)
+        article_id, _ = store.put(outcome)
         ids.append(article_id)
     return ids
 
@@ -146,7 +144,7 @@ def gather(
             extra_documents,
         )
         say("Reading and extracting articles")
-        ids = extract_all(documents, store, skipped)
+        ids = extract_all(documents, store, skipped, settings.resolved_workers())
         in_store = store.in_window(start, end)
         candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
     return Gathered(candidates, skipped, requested, health, warning)

@@ -113,12 +113,17 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         with_metadata=False,
     )
     body = getattr(document, "text", None)
-    if not isinstance(body, str) or not body.strip():
+    paragraphs = clean_paragraphs(body.splitlines()) if isinstance(body, str) else []
+    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
+        # Old layouts (story text loose in a <td>) defeat the extractor: read the page
+        # as a person would, line by line, with the same cleaner as for saved text.
+        paragraphs = clean_lines(_visible_lines(html)).paragraphs
+    if not paragraphs:
         raise SourceError(f"{raw.location}: no article text found in the page")
     published = meta.get("published") or _htmldate(html)
     article = Article(
         title=squash(meta.get("title") or getattr(document, "title", None) or ""),
-        text="\n\n".join(clean_paragraphs(body.splitlines())),
+        text="\n\n".join(paragraphs),
         url=raw.url or meta.get("url") or getattr(document, "url", None),
         site=meta.get("site") or getattr(document, "sitename", None),
         author=meta.get("author"),
@@ -127,6 +132,25 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     )
     article.suspicious_passages += hidden_injections
     return article
+
+
+_BLOCKS = (
+    "p", "div", "td", "th", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section",
+    "article", "header", "footer", "nav", "aside", "blockquote", "table", "ul", "ol", "dd", "dt",
+)
+
+
+def _visible_lines(html: str) -> list[str]:
+    """The page's visible text, one line per block element or line break."""
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(html)
+    _drop_hidden(tree)
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    return str(tree.text_content()).splitlines()
 
 
 def _drop_hidden(tree: Any) -> int:

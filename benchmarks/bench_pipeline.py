@@ -48,7 +48,7 @@ DAY = date(2026, 11, 24)
 GOAL_RATIO = 2.0  # whole offline pipeline / trafilatura extraction alone
 GOAL_SECONDS_10K = 300.0
 GOAL_RSS_10K = 2 * 1024**3
-GENERATOR_VERSION = 2  # bump when gen_inputs.py changes what it writes
+GENERATOR_VERSION = 3  # bump when gen_inputs.py changes what it writes
 STAGES = ("collect", "extract", "store", "select", "group", "summary", "compose",
           "render_md", "render_html", "render_pdf")
 

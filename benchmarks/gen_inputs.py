@@ -223,16 +223,23 @@ def html_modern(p: Page, rng: random.Random, corpus: Corpus) -> str:
 
 
 def html_table(p: Page, rng: random.Random, corpus: Corpus) -> str:
-    """An old table layout with a meta date and in-body ads."""
-    rows = "".join(f"<p>{para}</p>" for para in p.paragraphs)
+    """An old table layout: the story loose in a <td> (no wrapper), a meta date, ads.
+
+    Paragraphs are ``<p>`` elements or, on the older sites (chosen by the page's own
+    seed, so output stays deterministic), text runs separated by ``<br><br>``.
+    """
+    if len(p.title) % 2:
+        rows = "".join(f"<p>{para}</p>" for para in p.paragraphs)
+    else:
+        rows = "<br><br>\n".join(p.paragraphs) + "<br><br>"
     hidden = f'<p aria-hidden="true">{_INJECTION}</p>' if p.inject else ""
     return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <title>{p.title} - {p.site}</title><meta name="date" content="{p.iso}">
 <link rel="canonical" href="{p.url}?utm_source=rss&amp;utm_medium=feed">
 <script>{padding_script(rng, p.script_size)}</script></head>
 <body><table width="100%"><tr><td colspan="2">{nav(rng, p.home)}</td></tr>
-<tr><td valign="top" width="70%"><div class="story"><h1>{p.title}</h1>
-<p class="date">{p.human_date}</p>{hidden}{rows}<p><i>Advertisement</i></p></div></td>
+<tr><td valign="top" width="70%"><h1>{p.title}</h1>
+<p class="date">{p.human_date}</p>{hidden}{rows}<p><i>Advertisement</i></p></td>
 <td valign="top">{related(rng, corpus, p.home, "Most read")}</td></tr>
 <tr><td colspan="2"><small>Copyright 2026 {p.site}</small></td></tr></table></body></html>
 """

@@ -91,7 +91,7 @@ class EmailSettings(_Section):
     password_env: str = "BRIEF_SMTP_PASSWORD"
     password_file: str | None = None
     timeout: float = 30.0
-    subject: str = "SITREP {date} — {developments} developments"
+    subject: str = "SITREP {date} — {developments_text}"
     list_unsubscribe: str | None = None
     operator: str | None = None  # failure mail goes here
     send_time: str = "06:30"

@@ -232,7 +232,8 @@ def check_email_settings(
     email = settings.email
     _recipients(email.to)
     check_address(email.from_ or "", "email.from")
-    format_subject(email.subject, {"date": "2026-01-01", "developments": 0, "sources": 0,
+    format_subject(email.subject, {"date": "2026-01-01", "developments": 0,
+                                    "developments_text": "0 developments", "sources": 0,
                                     "title": ""})
     if email.list_unsubscribe:
         list_unsubscribe_header(email.list_unsubscribe)

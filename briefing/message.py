@@ -53,10 +53,16 @@ def make_subject(template: str, sitrep: Sitrep) -> str:
     values = {
         "date": sitrep.date,
         "developments": len(sitrep.developments),
+        "developments_text": _count(len(sitrep.developments), "development"),
         "sources": len(sitrep.sources),
         "title": sitrep.title,
     }
     return format_subject(template, values)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 development', '5 developments'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def format_subject(template: str, values: Mapping[str, object]) -> str:
@@ -66,7 +72,7 @@ def format_subject(template: str, values: Mapping[str, object]) -> str:
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
         raise ConfigError(
             f"bad setting 'email.subject' ({template!r}): {exc}; "
-            "use {date}, {developments}, {sources} or {title}"
+            "use {date}, {developments}, {developments_text}, {sources} or {title}"
         ) from None
     return clean_header(subject)
 

@@ -613,3 +613,10 @@ def test_brief_send_dry_run_needs_only_to_and_from(tmp_path: Path, pdf_file: Pat
     assert result.returncode == 0, result.stderr
     [eml] = list((tmp_path / "eml").glob("*.eml"))
     assert result.stdout.splitlines()[0] == str(eml)
+
+
+def test_default_subject_counts_developments_in_good_english() -> None:
+    assert make_subject(EmailSettings().subject, make_sitrep(developments=1)).endswith(
+        "— 1 development")
+    assert make_subject(EmailSettings().subject, make_sitrep(developments=3)).endswith(
+        "— 3 developments")

@@ -187,8 +187,12 @@ def today(
     if mail:
         from briefing.deliver import deliver_briefing
 
-        report = deliver_briefing(settings, result.sitrep, result.paths, force=force,
-                                  to_dir=to_dir)
+        try:
+            report = deliver_briefing(settings, result.sitrep, result.paths, force=force,
+                                      to_dir=to_dir)
+        except BriefingError as exc:
+            _notify_operator(settings, the_day, exc)
+            raise
         for written in report.written:
             click.echo(str(written))
         click.echo(report.summary(), err=int(report.exit_code) != 0)
@@ -197,12 +201,12 @@ def today(
 
 
 def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:
-    """Tell the operator (email.operator) that the morning run produced nothing."""
+    """Tell the operator (email.operator) that the morning run failed."""
     from briefing.deliver import notify_operator
 
     label = day.isoformat() if day else "today"
     try:
-        notify_operator(settings, f"brief: no briefing for {label}", f"brief today failed: {exc}")
+        notify_operator(settings, f"brief: the briefing for {label} failed", f"brief today: {exc}")
     except BriefingError as mail_error:
         log.warning("could not mail the operator: %s", mail_error)
 

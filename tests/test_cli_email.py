@@ -55,3 +55,17 @@ def test_bad_email_settings_fail_before_the_run(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "email" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "briefings").exists()
+
+
+def test_operator_is_told_when_nothing_was_produced(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with smtp_server() as server:
+        env = {**MAIL_ENV, "BRIEF_SMTP_HOST": "127.0.0.1", "BRIEF_SMTP_PORT": str(server.port),
+               "BRIEF_EMAIL_SECURITY": "none", "BRIEF_EMAIL_OPERATOR": "ops@example.org"}
+        result = run_brief("today", "--inbox", "empty", "--email", cwd=tmp_path, env=env)
+        assert result.returncode == 1
+        assert server.recorder.count_for("ops@example.org") == 1
+        assert server.recorder.count_for("alice@example.org") == 0
+        notice = email.message_from_bytes(server.recorder.messages[0].content,
+                                          policy=policy.default)
+        assert "failed" in notice["Subject"]

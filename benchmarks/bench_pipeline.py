@@ -33,8 +33,9 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -49,7 +50,7 @@ GOAL_RATIO = 2.0  # whole offline pipeline / trafilatura extraction alone
 GOAL_SECONDS_10K = 300.0
 GOAL_RSS_10K = 2 * 1024**3
 GENERATOR_VERSION = 3  # bump when gen_inputs.py changes what it writes
-STAGES = ("collect", "extract", "store", "select", "group", "summary", "compose",
+STAGES = ("read_extract", "store", "select", "group", "summary", "verify", "compose",
           "render_md", "render_html", "render_pdf")
 
 
@@ -90,50 +91,155 @@ class Timer:
         self.rss[stage] = current_rss()
 
 
-def pipeline_worker(inbox_dir: Path, work: Path) -> dict[str, Any]:
-    """Run the offline pipeline's stages on one inbox, timing each; mirrors run_today."""
+class TreeSampler(threading.Thread):
+    """Memory and CPU of this process and all its descendants, sampled in the background.
+
+    Extraction runs on worker processes (children of a forkserver), which this process's
+    own peak RSS does not see. Every ``interval`` seconds the sampler sums the PSS
+    (proportional set size: shared pages split between the processes that share them,
+    so copy-on-write pages are not counted twice) of the whole tree, and keeps each
+    descendant's last CPU time.
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self.pids: set[int] = set()
+        self._halt = threading.Event()
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+        self.sample()
+
+    def sample(self) -> None:
+        total = 0
+        me = os.getpid()
+        for pid in descendants(me):
+            total += _pss(pid)
+            if pid != me:
+                self.pids.add(pid)
+                seconds = _cpu_seconds(pid, self._tick)
+                if seconds is not None:
+                    self.cpu[pid] = seconds
+        self.peak = max(self.peak, total)
+
+    def descendants_cpu(self) -> float:
+        """CPU seconds (user + system) of every descendant seen, as last sampled."""
+        return sum(self.cpu.values())
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc children lists)."""
+    found = [pid]
+    for current in found:
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    found.extend(int(c) for c in children.read().split())
+        except OSError:  # gone between listing and reading
+            continue
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _cpu_seconds(pid: int, tick: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+
+def self_cpu() -> float:
+    """This process's CPU seconds, user + system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def streamed(documents: Iterable[Any], held: list[int]) -> Iterator[Any]:
+    """Pass documents through, adding each one's raw bytes to ``held[0]`` (and the max)."""
+    for document in documents:
+        held[0] += len(document.content)
+        held[1] = max(held[1], held[0])
+        yield document
+
+
+def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]:
+    """Run the offline pipeline's stages on one inbox, timing each; mirrors run_today.
+
+    Reading and extraction are one stage, as in ``gather``: ``iter_documents`` streams
+    the inbox into ``extract_many`` on ``workers`` processes; each result is stored with
+    ``Store.put`` as it arrives. Time spent inside ``Store.put`` is the store stage; the
+    rest of that loop is read+extract (reading, the workers' extraction not overlapped
+    with storing, and the hand-over).
+    """
     from briefing.backends.extractive import ExtractiveBackend
     from briefing.compose import compose
     from briefing.errors import SourceError
-    from briefing.extract import extract_document
+    from briefing.extract import extract_many
     from briefing.group import group
     from briefing.models import Coverage, Skipped, SummaryOptions
     from briefing.pipeline import select, window
     from briefing.render import render
     from briefing.sources import inbox
     from briefing.store import Store
+    from briefing.verify import verify, widen_citations
 
     logging.disable(logging.WARNING)  # the injection pages warn; not what we time
+    sampler = TreeSampler()
+    sampler.start()
     timer = Timer()
     rss_start = current_rss()
     wall = time.perf_counter()
-    documents, skipped = timer.run("collect", lambda: inbox.collect([inbox_dir]))
-    held = sum(len(d.content) for d in documents)
-    files = len(documents) + len(skipped)
-    rss_collected = current_rss()
     start, end = window(DAY, hours=24)
     db = work / "brief.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    skipped: list[Skipped] = []
     ids: list[str] = []
+    held = [0, 0]  # raw page bytes read but not yet extracted: now, most at once
+    documents = 0
     with Store(db) as store:
-        for document in documents:
-            t0 = time.perf_counter()
-            try:
-                article = extract_document(document)
-            except SourceError as exc:
-                skipped.append(Skipped(location=document.location, reason=str(exc)))
-                timer.add("extract", time.perf_counter() - t0)
+        loop = time.perf_counter()
+        put = 0.0
+        source = streamed(inbox.iter_documents([inbox_dir], skipped), held)
+        for document, outcome in extract_many(source, workers):
+            documents += 1
+            held[0] -= len(document.content)
+            if isinstance(outcome, SourceError):
+                skipped.append(Skipped(location=document.location, reason=str(outcome)))
                 continue
-            t1 = time.perf_counter()
-            stored, _ = store.add(article)
-            ids.append(stored.id)
-            t2 = time.perf_counter()
-            timer.add("extract", t1 - t0)
-            timer.add("store", t2 - t1)
-        timer.report("extract")
+            t0 = time.perf_counter()
+            article_id, _ = store.put(outcome)
+            put += time.perf_counter() - t0
+            ids.append(article_id)
+        del document, outcome
+        timer.add("read_extract", time.perf_counter() - loop - put)
+        timer.report("read_extract")
+        rss_extracted = current_rss()
+        timer.add("store", put)
         candidates = timer.run("store", lambda: store.articles(
             [*ids, *(a.id for a in store.in_window(start, end))]))
+    extract_cpu = self_cpu() + sampler.descendants_cpu()
     articles, out_of_window = timer.run("select", lambda: select(candidates, start, end))
     developments = timer.run("group", lambda: group(articles))
     found = len(developments)
@@ -141,6 +247,8 @@ def pipeline_worker(inbox_dir: Path, work: Path) -> dict[str, Any]:
     developments, notes = _leading(developments)
     summary = timer.run("summary", lambda: ExtractiveBackend().summarise(
         developments, SummaryOptions(takeaways=5, date=DAY.isoformat())))
+    summary = timer.run("verify", lambda: widen_citations(
+        verify(summary, articles, "drop"), developments))
     coverage = Coverage(articles_read=len(candidates) + len(skipped),
                         out_of_window=out_of_window, skipped=skipped, notes=notes)
     sitrep = timer.run("compose", lambda: compose(
@@ -151,10 +259,12 @@ def pipeline_worker(inbox_dir: Path, work: Path) -> dict[str, Any]:
     for fmt in ("md", "html", "pdf"):
         paths.update(timer.run(f"render_{fmt}", partial(render, sitrep, [fmt], out)))
     total = time.perf_counter() - wall
+    sampler.stop()
     return {
         "group_precision": precision, "group_recall": recall,
-        "files": files,
-        "documents": len(documents), "skipped": len(skipped), "articles": len(articles),
+        "workers": workers, "worker_processes": len(sampler.pids),
+        "files": documents + len(skipped),
+        "documents": documents, "skipped": len(skipped), "articles": len(articles),
         "stored": len(candidates), "developments": len(developments),
         "developments_found": found,
         "stories": sum(len(d.stories) for d in developments),
@@ -162,9 +272,31 @@ def pipeline_worker(inbox_dir: Path, work: Path) -> dict[str, Any]:
         "sizes": {fmt: p.stat().st_size for fmt, p in paths.items()},
         "pdf_pages": _pdf_pages(paths.get("pdf")),
         "seconds": timer.seconds, "peak": timer.peak, "rss": timer.rss, "total": total,
-        "held_bytes": held, "rss_start": rss_start, "rss_collected": rss_collected,
-        "peak_rss": peak_rss(),
+        "held_bytes_max": held[1], "rss_start": rss_start, "rss_extracted": rss_extracted,
+        "peak_rss": peak_rss(), "tree_peak_pss": sampler.peak,
+        "cpu_extract": extract_cpu, "cpu_total": self_cpu() + sampler.descendants_cpu(),
     }
+
+
+def extract_worker(inbox_dir: Path, workers: int) -> dict[str, Any]:
+    """Read+extract alone (no store) through ``extract_many`` with ``workers`` processes."""
+    from briefing.extract import extract_many
+    from briefing.models import Skipped
+    from briefing.sources import inbox
+
+    logging.disable(logging.WARNING)
+    sampler = TreeSampler()
+    sampler.start()
+    skipped: list[Skipped] = []
+    count = 0
+    started = time.perf_counter()
+    for _ in extract_many(inbox.iter_documents([inbox_dir], skipped), workers):
+        count += 1
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    return {"workers": workers, "documents": count, "seconds": seconds,
+            "cpu": self_cpu() + sampler.descendants_cpu(), "tree_peak_pss": sampler.peak,
+            "peak_rss": peak_rss()}
 
 
 def _leading(developments: list[Any]) -> tuple[list[Any], list[str]]:
@@ -250,14 +382,17 @@ def reference_worker(inbox_dir: Path, work: Path, lexrank_sample: int) -> dict[s
     summarizer.stop_words = get_stop_words("english")
     tokenizer = SyntokTokenizer()
     extract_s = lexrank_s = concat_s = 0.0
+    extract_cpu = 0.0
     files = sorted(p for p in inbox_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     parts: list[str] = []
     extracted = summarised = 0
     for index, path in enumerate(files):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         text = trafilatura.extract(path.read_bytes().decode("utf-8", "replace"))
         t1 = time.perf_counter()
         extract_s += t1 - t0
+        extract_cpu += time.process_time() - c0
         if not text:
             continue
         extracted += 1
@@ -276,6 +411,7 @@ def reference_worker(inbox_dir: Path, work: Path, lexrank_sample: int) -> dict[s
     return {
         "files": len(files), "extracted": extracted, "summarised": summarised,
         "lexrank_sample": lexrank_sample, "trafilatura": extract_s,
+        "trafilatura_cpu": extract_cpu,
         "lexrank": lexrank_s * lexrank_sample, "concat": concat_s * lexrank_sample,
         "naive": extract_s + (lexrank_s + concat_s) * lexrank_sample, "peak_rss": peak_rss(),
     }
@@ -347,16 +483,20 @@ def exponent(sizes: list[int], seconds: list[float]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else None
 
 
-def measure(sizes: list[int], base: Path, seed: int, timeout: float) -> dict[str, Any]:
-    """Generate, then run pipeline and reference workers for every size."""
-    results: dict[str, Any] = {"sizes": sizes, "runs": {}, "timeout": timeout}
+def measure(sizes: list[int], base: Path, seed: int, timeout: float,
+            workers: int) -> dict[str, Any]:
+    """Generate, then run the pipeline, single-worker and reference workers per size."""
+    results: dict[str, Any] = {"sizes": sizes, "runs": {}, "timeout": timeout,
+                               "workers": workers}
     for size in sizes:
         started = time.perf_counter()
         folder = inputs(size, base, seed)
         generated = time.perf_counter() - started
         work = base / f"run-{size}"
         work.mkdir(parents=True, exist_ok=True)
-        pipeline, pipeline_peak = run_child(["pipeline", str(folder), str(work)], work, timeout)
+        pipeline, pipeline_peak = run_child(
+            ["pipeline", str(folder), str(work), "--workers", str(workers)], work, timeout)
+        single, _ = run_child(["extract", str(folder), str(work), "--workers", "1"], work, 0)
         sample = 1 if size <= 1000 else max(1, size // 2000)
         reference, reference_peak = run_child(
             ["reference", str(folder), str(work), "--lexrank-sample", str(sample)], work, 0)
@@ -365,12 +505,13 @@ def measure(sizes: list[int], base: Path, seed: int, timeout: float) -> dict[str
         page_bytes = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()
                          and not p.name.startswith("."))
         results["runs"][str(size)] = {"pipeline": pipeline, "reference": reference,
-                                      "generate_seconds": generated, "input_bytes": page_bytes}
+                                      "single": single, "generate_seconds": generated,
+                                      "input_bytes": page_bytes}
         total = pipeline.get("total")
         shown = f"{total:.1f} s" if total else f"stopped after {timeout:.0f} s"
-        print(f"  {size:>6} articles: pipeline {shown}, trafilatura "
-              f"{reference['trafilatura']:.1f} s, naive {reference['naive']:.1f} s",
-              file=sys.stderr, flush=True)
+        print(f"  {size:>6} articles: pipeline {shown}, read+extract on 1 worker "
+              f"{single['seconds']:.1f} s, trafilatura {reference['trafilatura']:.1f} s, "
+              f"naive {reference['naive']:.1f} s", file=sys.stderr, flush=True)
     return results
 
 

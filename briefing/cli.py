@@ -346,8 +346,12 @@ def sources_list(ctx: click.Context) -> None:
 
     settings = settings_from(ctx, {})
     with Store(settings.db_path) as store:
-        for health in list_sources(settings, store):
-            click.echo(describe(health))
+        healths = list_sources(settings, store)
+    if not healths:
+        click.echo("no sources yet: add one with `brief sources add URL` or [[sources]] in "
+                   "brief.toml")
+    for health in healths:
+        click.echo(describe(health))
 
 
 @sources.command("remove")

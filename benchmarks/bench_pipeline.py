@@ -2,9 +2,13 @@
 
 For each size, in a fresh subprocess each (so peak RSS belongs to that run alone):
 
-* **pipeline**: the stages of ``run_today`` called in the same order on the same data
-  (collect -> extract -> store -> select -> group -> extractive summary -> compose ->
-  render md, html, pdf), each timed, with peak RSS after each stage;
+* **pipeline**: the stages of ``run_today`` called in the same order on the same data:
+  read+extract (``inbox.iter_documents`` streamed into ``extract_many`` on the worker
+  count brief would use, cores up to 4) with ``Store.put`` per result -> select ->
+  group -> extractive summary -> verify -> compose -> render md, html, pdf; each timed,
+  with main-process peak RSS after each stage and the memory (PSS) of the whole process
+  tree, extraction workers included, sampled in the background;
+* **single worker**: read+extract alone through ``extract_many(..., 1)``, for reference;
 * **reference**: trafilatura's ``extract()`` alone over the same files, read one at a
   time (the floor of what an extract stage can cost), and the naive script a user might
   write instead: trafilatura + sumy LexRank (3 sentences per article) + concatenation.
@@ -232,7 +236,6 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
             article_id, _ = store.put(outcome)
             put += time.perf_counter() - t0
             ids.append(article_id)
-        del document, outcome
         timer.add("read_extract", time.perf_counter() - loop - put)
         timer.report("read_extract")
         rss_extracted = current_rss()
@@ -461,13 +464,17 @@ def partial_report(log_path: Path, timeout: float) -> dict[str, Any]:
 
 
 def inputs(size: int, base: Path, seed: int) -> Path:
-    """The generated inbox for ``size`` (generated once, then reused)."""
-    from gen_inputs import generate
+    """The generated inbox for ``size`` (generated once, then reused).
 
+    Generated in a child process: Linux carries a process's peak RSS over to the
+    programs it starts, so generating here would show up as the workers' peak.
+    """
     folder = base / f"inbox-{size}-seed{seed}-v{GENERATOR_VERSION}"
     done = folder / ".complete"
     if not done.exists():
-        generate(size, folder, seed)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("gen_inputs.py")),
+                        "--count", str(size), "--out", str(folder), "--seed", str(seed)],
+                       check=True, stdout=subprocess.DEVNULL)
         done.write_text("ok")
     return folder
 
@@ -515,12 +522,17 @@ def measure(sizes: list[int], base: Path, seed: int, timeout: float,
     return results
 
 
+LABELS = {"read_extract": "read+extract"}
+
+
 def table(results: dict[str, Any], command: str) -> str:
     """The figures as a Markdown table, each next to its goal and reference."""
     sizes = results["sizes"]
     runs = [results["runs"][str(n)] for n in sizes]
     pipes = [r["pipeline"] for r in runs]
     refs = [r["reference"] for r in runs]
+    singles = [r["single"] for r in runs]
+    workers = results.get("workers", 1)
     mib = 1024**2
     lines = ["| | " + " | ".join(f"{n:,} articles" for n in sizes) + " | exponent b | goal |",
              "|---|" + "---:|" * len(sizes) + "---:|---|"]
@@ -533,57 +545,75 @@ def table(results: dict[str, Any], command: str) -> str:
         cells = " | ".join("—" if v is None else format(v, fmt) for v in values)
         lines.append(f"| {label} | {cells} | {'' if b is None else f'{b:.2f}'} | {goal} |")
 
-    def stage_seconds(stage: str) -> list[float | None]:
-        return [p["seconds"].get(stage) for p in pipes]
-
     def rate(stage: str) -> list[float | None]:
         out: list[float | None] = []
         for p in pipes:
-            count = p.get("documents" if stage in ("collect", "extract") else "articles")
+            count = p.get("documents" if stage == "read_extract" else "articles")
             seconds = p["seconds"].get(stage)
             out.append(count / seconds if count and seconds else None)
         return out
 
+    def ratio(top: list[Any], bottom: list[Any]) -> list[float | None]:
+        return [t / b if t and b else None for t, b in zip(top, bottom, strict=True)]
+
     for stage in STAGES:
-        row(f"{stage} (s)", stage_seconds(stage), ".2f",
+        label = LABELS.get(stage, stage)
+        if stage == "read_extract":
+            label += f" on {workers} workers"
+        row(f"{label} (s)", [p["seconds"].get(stage) for p in pipes], ".2f",
             "b ≈ 1 (not quadratic)" if stage == "group" else "")
-    for stage in ("extract", "store", "group", "summary"):
-        row(f"{stage} (articles/s)", rate(stage), ",.0f", fit=False)
+    one = [s["seconds"] for s in singles]
+    row("read+extract on 1 worker, same run (s)", one, ".2f")
+    for stage in ("read_extract", "store", "group", "summary"):
+        row(f"{LABELS.get(stage, stage)} (articles/s)", rate(stage), ",.0f", fit=False)
     total = [p.get("total") for p in pipes]
     traf = [r["trafilatura"] for r in refs]
     naive = [r["naive"] for r in refs]
     row("**whole pipeline (s)**", total, ".1f", f"< {GOAL_SECONDS_10K:.0f} s at 10,000; b ≈ 1")
     for p, n in zip(pipes, sizes, strict=True):
         if "stopped_after" in p:
-            done = [s for s in STAGES if s in p["seconds"]]
+            done = [LABELS.get(s, s) for s in STAGES if s in p["seconds"]]
             lines.append(f"| ↳ {n:,}: stopped after {p['stopped_after']:.0f} s, "
                          f"finished: {', '.join(done) or 'nothing'} | | | | |")
-    row("reference: trafilatura.extract alone (s)", traf, ".1f")
+    row("reference: trafilatura.extract alone, 1 process (s)", traf, ".1f")
     row("reference: naive trafilatura + LexRank + concat (s)", naive, ".1f")
-    row("**pipeline / trafilatura alone**",
-        [t / f if t else None for t, f in zip(total, traf, strict=True)], ".2f",
+    row("**pipeline / trafilatura alone (wall)**", ratio(total, traf), ".2f",
         f"≤ {GOAL_RATIO:.1f}", fit=False)
-    row("extract stage / trafilatura alone",
-        [p["seconds"].get("extract", 0) / f if "extract" in p["seconds"] else None
-         for p, f in zip(pipes, traf, strict=True)], ".2f", fit=False)
-    row("pipeline / naive script",
-        [t / n if t else None for t, n in zip(total, naive, strict=True)], ".2f", fit=False)
-    row("**peak RSS, pipeline (MiB)**", [p["peak_rss_wait4"] / mib for p in pipes], ",.0f",
-        "< 2,048 at 10,000", fit=all("total" in p for p in pipes))  # a stopped run's peak is partial
-    for stage in ("collect", "store", "group", "summary", "render_pdf"):
-        row(f"peak RSS at end of {stage} (MiB)",
+    row("pipeline CPU, all processes / trafilatura CPU",
+        ratio([p.get("cpu_total") for p in pipes], [r["trafilatura_cpu"] for r in refs]),
+        ".2f", fit=False)
+    extract = [p["seconds"].get("read_extract") for p in pipes]
+    row(f"read+extract on {workers} workers / trafilatura alone", ratio(extract, traf), ".2f",
+        fit=False)
+    row("read+extract on 1 worker / trafilatura alone", ratio(one, traf), ".2f", fit=False)
+    row(f"speed-up of read+extract, 1 → {workers} workers", ratio(one, extract), ".2f",
+        fit=False)
+    row("pipeline / naive script (wall)", ratio(total, naive), ".2f", fit=False)
+    complete = all("total" in p for p in pipes)
+    row("**peak memory, pipeline incl. extraction workers (MiB, PSS)**",
+        [p["tree_peak_pss"] / mib if "tree_peak_pss" in p else None for p in pipes], ",.0f",
+        "< 2,048 at 10,000", fit=complete)
+    row("peak RSS, pipeline main process (MiB)", [p["peak_rss_wait4"] / mib for p in pipes],
+        ",.0f", fit=complete)  # a stopped run's peak is partial
+    for stage in ("read_extract", "store", "group", "summary", "render_pdf"):
+        row(f"main-process peak RSS at end of {LABELS.get(stage, stage)} (MiB)",
             [p["peak"][stage] / mib if stage in p["peak"] else None for p in pipes], ",.0f",
             fit=False)
+    row("peak memory, read+extract on 1 worker (MiB, PSS)",
+        [s["tree_peak_pss"] / mib for s in singles], ",.0f", fit=False)
     row("peak RSS, naive script (MiB)", [r["peak_rss_wait4"] / mib for r in refs], ",.0f",
         fit=False)
-    row("raw page bytes held by inbox.collect (MiB)",
-        [p["held_bytes"] / mib if "held_bytes" in p else None for p in pipes], ",.0f",
+    row("most raw page bytes held at once (MiB)",
+        [p["held_bytes_max"] / mib if "held_bytes_max" in p else None for p in pipes], ",.1f",
         "only what a stage needs", fit=False)
+    row("all raw page bytes, for comparison (MiB)", [r["input_bytes"] / mib for r in runs],
+        ",.0f", fit=False)
 
     def text_row(label: str, cell: Any) -> None:
         lines.append(f"| {label} | " + " | ".join(
             cell(p) if "total" in p else "—" for p in pipes) + " | | |")
 
+    text_row("files / skipped", lambda p: f"{p['files']:,} / {p['skipped']:,}")
     text_row("developments found / shown / articles",
              lambda p: f"{p.get('developments_found', p['developments']):,} / "
              f"{p['developments']:,} / {p['articles']:,}")
@@ -603,12 +633,14 @@ def main(argv: list[str] | None = None) -> int:
     """Parent: measure and print; worker modes are internal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", nargs="?", default="bench",
-                        choices=["bench", "pipeline", "reference"])
+                        choices=["bench", "pipeline", "extract", "reference"])
     parser.add_argument("inbox", nargs="?", type=Path)
     parser.add_argument("work", nargs="?", type=Path)
     parser.add_argument("--sizes", default="100,1000,10000",
                         help="comma-separated article counts (default 100,1000,10000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="extraction processes (default 0: as brief, cores up to 4)")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/brief-bench"),
                         help="where inputs are cached and runs write (default /tmp/brief-bench)")
     parser.add_argument("--timeout", type=float, default=420,
@@ -617,8 +649,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lexrank-sample", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not args.workers:
+        from briefing.config import Settings
+
+        args.workers = Settings().resolved_workers()
     if args.mode == "pipeline":
-        args.report.write_text(json.dumps(pipeline_worker(args.inbox, args.work)))
+        args.report.write_text(json.dumps(pipeline_worker(args.inbox, args.work, args.workers)))
+        return 0
+    if args.mode == "extract":
+        args.report.write_text(json.dumps(extract_worker(args.inbox, args.workers)))
         return 0
     if args.mode == "reference":
         report = reference_worker(args.inbox, args.work, args.lexrank_sample)
@@ -627,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     command = (".venv/bin/python benchmarks/bench_pipeline.py --sizes "
                f"{args.sizes} --timeout {args.timeout:g}")
-    results = measure(sizes, args.work_dir, args.seed, args.timeout)
+    results = measure(sizes, args.work_dir, args.seed, args.timeout, args.workers)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     print(table(results, command))

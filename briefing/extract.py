@@ -29,7 +29,7 @@ from briefing.text import squash
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 40  # below this a page has no story worth briefing
-POOL_THRESHOLD = 48  # documents before worker processes are worth their start-up
+POOL_THRESHOLD = 200  # documents before worker processes pay for their start-up (BENCHMARKS.md)
 _HIDDEN_XPATH = (
     "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
     " or contains(translate(@style,' ',''),'visibility:hidden')"

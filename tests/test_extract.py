@@ -120,3 +120,31 @@ def test_unusable_input_raises_named_error(
         extract_document(_document(path))
     assert str(path) in str(info.value)
     assert reason in str(info.value)
+
+
+# The pool's forkserver talks over a unix socket in a pymp-* temporary folder.
+@pytest.mark.block_network(allowed_hosts=[r".*/pymp-[^/]+/listener-"])
+def test_extract_many_on_workers_keeps_order_and_reports_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import briefing.extract as extract
+
+    monkeypatch.setattr(extract, "POOL_THRESHOLD", 8)
+    body = "\n\n".join(
+        f"Officials said on Tuesday that convoy number {{n}} reached the northern district after"
+        f" a delay of several hours at a checkpoint, residents told reporters, sentence {i}."
+        for i in range(5)
+    )
+    documents = [
+        RawDocument(kind=SourceKind.INBOX, location=f"doc{n}.txt", media_type="text",
+                    content=body.replace("{n}", str(n)).encode())
+        for n in range(20)
+    ]
+    documents[7] = RawDocument(kind=SourceKind.INBOX, location="doc7.txt", media_type="text",
+                               content=b"\x00\x01binary")
+    results = list(extract.extract_many(documents, workers=2, window=4))
+    assert [raw.location for raw, _ in results] == [d.location for d in documents]
+    assert isinstance(results[7][1], SourceError) and "doc7.txt" in str(results[7][1])
+    good = [outcome for _, outcome in results if not isinstance(outcome, SourceError)]
+    assert len(good) == 19
+    assert "convoy number 12 " in good[11].text

@@ -89,7 +89,7 @@ class ExtractiveBackend:
             chosen = _mmr(fresh, take + _points_wanted(development, options))
             for sentence in chosen:
                 used.add(fold(sentence.text))
-            lead, rest = chosen[:take], sorted(chosen[take:], key=lambda s: s.position)
+            lead, rest = chosen[:take], _reading_order(chosen[take:], development)
             takeaways.extend(_statement(s) for s in lead)
             summaries.append(self._summary(development, rest, pool, used))
         outlook = _outlook(pools, used)
@@ -102,7 +102,7 @@ class ExtractiveBackend:
     ) -> DevelopmentSummary:
         """A single development's summary (used as the LLM backend's fallback)."""
         pool = self._candidates(development)
-        chosen = sorted(_mmr(pool, _points_wanted(development, options)), key=lambda s: s.position)
+        chosen = _reading_order(_mmr(pool, _points_wanted(development, options)), development)
         return self._summary(development, chosen, pool, set())
 
     def _summary(
@@ -198,6 +198,22 @@ def _mmr(pool: list[_Sentence], k: int) -> list[_Sentence]:
     return chosen
 
 
+def _reading_order(points: list[_Sentence], development: Development) -> list[_Sentence]:
+    """The headline story's points first, each source's in its own order: reads as a story."""
+    rank = {a.id: i for i, a in enumerate(_by_prominence(development))}
+
+    def key(sentence: _Sentence) -> tuple[int, int]:
+        return (min(rank.get(a, len(rank)) for a in sentence.citations), sentence.position)
+
+    return sorted(points, key=key)
+
+
+def _by_prominence(development: Development) -> list[Article]:
+    """Articles of the most widely carried story first (the one the headline comes from)."""
+    stories = sorted(development.stories, key=lambda s: (-len(s.articles), -len(s.lead.text)))
+    return [a for s in stories for a in s.articles]
+
+
 def _points_wanted(development: Development, options: SummaryOptions) -> int:
     return max(options.min_points, min(options.max_points, 2 + len(development.stories)))
 
@@ -222,8 +238,8 @@ def _statement(sentence: _Sentence) -> Statement:
 
 def _headline(development: Development, pool: list[_Sentence]) -> Statement:
     """The title of the most central story, cited to every copy that carries it."""
-    best_story = max(development.stories, key=lambda s: (len(s.articles), len(s.lead.text)))
-    title = best_story.lead.title
+    best_story = _by_prominence(development)[0]
+    title = best_story.title
     carriers = [a.id for a in development.articles if fold(a.title) == fold(title)]
     return Statement(text=title, citations=[Citation(article_id=a, quote=title) for a in carriers])
 

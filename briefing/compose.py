@@ -7,6 +7,7 @@ so a statement from it cites all of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +59,7 @@ class _Numbering:
             SourceEntry(
                 number=number,
                 article_id=article.id,
-                title=(ref.title if ref and ref.title else article.title),
+                title=defang(ref.title if ref and ref.title else article.title),
                 site=(ref.site if ref and ref.site else article.site) or _domain(url),
                 url=url if url and url.startswith(("http://", "https://")) else None,
                 file=Path(location).name
@@ -72,6 +73,18 @@ class _Numbering:
             )
         )
         return number
+
+
+_LINKISH = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://|\bwww\.")
+
+
+def defang(title: str) -> str:
+    """A title that names a URL keeps its words but cannot become a link in a mail client.
+
+    Statements never carry URLs (the backends and verification see to that); titles are
+    the sources' own, so a zero-width space breaks the scheme or ``www.`` instead.
+    """
+    return _LINKISH.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], title)
 
 
 def _domain(url: str | None) -> str | None:
@@ -106,6 +119,7 @@ def compose(
     figures: list[FigureEntry] = []
     for item in summary.developments:
         headline = cited(item.headline)
+        headline.text = defang(headline.text)
         points = [cited(p) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(

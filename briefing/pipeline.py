@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefing.backends.base import SummaryBackend
-from briefing.compose import compose
+from briefing.compose import compose, defang
 from briefing.config import Settings
 from briefing.errors import BackendError, NothingToReportError, SourceError
 from briefing.extract import extract_many
@@ -190,7 +190,7 @@ def run_today(
         articles_read=len(gathered.candidates) + len(gathered.skipped),
         out_of_window=out_of_window,
         skipped=gathered.skipped,
-        undated=[a.title for a in articles if a.undated],
+        undated=[defang(a.title) for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
         source_health=gathered.health,

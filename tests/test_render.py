@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -105,3 +106,19 @@ def test_render_rejects_unknown_format(tmp_path: Path, settings: Settings) -> No
     )
     with pytest.raises(RenderError, match="unknown format"):
         render(result.sitrep, ["docx"], tmp_path)
+
+
+def test_url_in_a_title_never_becomes_a_link(tmp_path: Path, settings: Settings) -> None:
+    inbox = tmp_path / "titles"
+    inbox.mkdir()
+    body = " ".join(["Officials said the convoy reached the city on Monday after a delay."] * 6)
+    (inbox / "t.json").write_text(json.dumps({
+        "title": "Aid convoy arrives, details at http://evil.example/phish and www.bad.example",
+        "text": body, "url": "https://news.example/convoy",
+    }))
+    result = run_today(settings.model_copy(update={"inbox": [inbox], "formats": ["md", "html"]}))
+    for path in result.paths.values():
+        text = path.read_text()
+        assert "http://evil" not in text and "www.bad" not in text
+    assert "https://news.example/convoy" in result.paths["md"].read_text()
+    assert len(result.sitrep.developments) == 1  # the story is still briefed

@@ -237,9 +237,15 @@ def _statement(sentence: _Sentence) -> Statement:
 
 
 def _headline(development: Development, pool: list[_Sentence]) -> Statement:
-    """The title of the most central story, cited to every copy that carries it."""
-    best_story = _by_prominence(development)[0]
-    title = best_story.title
+    """The most prominent story's title, cited to every copy that carries it.
+
+    A title that names a link is passed over (no link reaches the briefing that is not a
+    source's own address); with no usable title, the best sentence stands in.
+    """
+    titles = [a.title for a in _by_prominence(development) if a.title and not _URL.search(a.title)]
+    if not titles and pool:
+        return _statement(max(pool, key=lambda s: s.score))
+    title = titles[0] if titles else development.articles[0].title
     carriers = [a.id for a in development.articles if fold(a.title) == fold(title)]
     return Statement(text=title, citations=[Citation(article_id=a, quote=title) for a in carriers])
 

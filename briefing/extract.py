@@ -16,11 +16,12 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from datetime import UTC, datetime, time
 from typing import Any
 
 from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
+from briefing.dates import date_from_html, date_from_lines, parse_datetime
 from briefing.errors import SourceError
+from briefing.language import detect_language
 from briefing.models import Article, DateSource, RawDocument, SourceRef
 from briefing.safety import is_injection, strip_injections
 from briefing.store import clean_url, text_hash
@@ -120,7 +121,8 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         paragraphs = clean_lines(_visible_lines(html)).paragraphs
     if not paragraphs:
         raise SourceError(f"{raw.location}: no article text found in the page")
-    published = meta.get("published") or _htmldate(html)
+    found = date_from_html(html, meta.get("published"))
+    published = found.when if found else None
     article = Article(
         title=squash(meta.get("title") or getattr(document, "title", None) or ""),
         text="\n\n".join(paragraphs),
@@ -128,7 +130,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         site=meta.get("site") or getattr(document, "sitename", None),
         author=meta.get("author"),
         published_at=published,
-        date_source=DateSource.PAGE if published else DateSource.NONE,
+        date_source=found.source if found else DateSource.NONE,
     )
     article.suspicious_passages += hidden_injections
     return article
@@ -197,76 +199,10 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
     return meta
 
 
-def _htmldate(html: str) -> datetime | None:
-    """A date from page markup only (no guessing from the site's date widget)."""
-    from htmldate import find_date
-
-    try:
-        found = find_date(html, extensive_search=False, original_date=True)
-    except Exception:  # htmldate can fail on odd markup; a missing date is fine
-        return None
-    return parse_datetime(found) if found else None
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 date or datetime as an aware UTC datetime; None when unparseable."""
-    if not value:
-        return None
-    value = value.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return _parse_text_date(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
-}
-
-
-def _parse_text_date(line: str) -> datetime | None:
-    """Dates as sites print them: '24 November 2026 09:15 GMT', 'Nov. 24, 2026, 7:30 a.m.'."""
-    text = line.lower()
-    iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
-    day_first = re.search(r"\b(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", text)
-    month_first = re.search(r"\b([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", text)
-    try:
-        if iso:
-            year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
-        elif day_first and day_first[2] in _MONTHS:
-            year, month, day = int(day_first[3]), _MONTHS[day_first[2]], int(day_first[1])
-        elif month_first and month_first[1] in _MONTHS:
-            year, month, day = int(month_first[3]), _MONTHS[month_first[1]], int(month_first[2])
-        else:
-            return None
-        clock = re.search(
-            r"\b(\d{1,2})[:.](\d{2})\s*(a\.?m\.?|p\.?m\.?)?",
-            text[text.find(str(year)) + 4 :] if str(year) in text else "",
-        )
-        hour, minute = (int(clock[1]), int(clock[2])) if clock else (0, 0)
-        if clock and clock[3] and clock[3].startswith("p") and hour < 12:
-            hour += 12
-        return datetime.combine(
-            datetime(year, month, day).date(), time(hour % 24, minute), tzinfo=UTC
-        )
-    except ValueError:
-        return None
-
-
 def _from_lines(lines: list[str], raw: RawDocument) -> Article:
     cleaned = clean_lines(lines)
-    # The dateline carries a time; the site's date widget usually does not.
-    timed = [line for line in cleaned.date_lines if re.search(r"\d[:.]\d\d", line)]
-    published = next(
-        (d for line in timed + cleaned.date_lines if (d := _parse_text_date(line)) is not None),
-        None,
-    )
+    found = date_from_lines(cleaned.date_lines)
+    published = found.when if found else None
     return Article(
         title=cleaned.title or (cleaned.paragraphs[0][:120] if cleaned.paragraphs else ""),
         text="\n\n".join(cleaned.paragraphs),
@@ -274,7 +210,7 @@ def _from_lines(lines: list[str], raw: RawDocument) -> Article:
         site=cleaned.site,
         url=raw.url,
         published_at=published,
-        date_source=DateSource.PAGE if published else DateSource.NONE,
+        date_source=found.source if found else DateSource.NONE,
     )
 
 
@@ -308,7 +244,7 @@ def _from_json(text: str, raw: RawDocument) -> Article:
         site=item.get("site") if isinstance(item.get("site"), str) else None,
         author=item.get("author") if isinstance(item.get("author"), str) else None,
         published_at=published,
-        date_source=DateSource.PAGE if published else DateSource.NONE,
+        date_source=DateSource.META if published else DateSource.NONE,
     )
 
 
@@ -330,6 +266,7 @@ def _finish(article: Article, raw: RawDocument) -> Article:
     article.url = clean_url(article.url or raw.url)
     article.fetched_at = raw.fetched_at
     article.content_hash = text_hash(article.text)
+    article.language = detect_language(article.text)
     if injected or article.suspicious_passages:
         log.warning(
             "%s: removed %d passage(s) addressed to an AI",

@@ -23,7 +23,13 @@ class SourceKind(StrEnum):
 class DateSource(StrEnum):
     """How an article's published time was established."""
 
-    PAGE = "page"  # the page's own metadata or text
+    PAGE = "page"  # the page's markup (htmldate), older stores: metadata or text
+    META = "meta"  # the page's <meta> tags or <time> elements
+    JSONLD = "json-ld"  # JSON-LD datePublished
+    BYLINE = "byline"  # a byline or dateline in the text
+    URL = "url"  # a date in the page's URL
+    FRONT_MATTER = "front-matter"  # Markdown front matter, or a JSON item's field
+    TEXT = "text"  # a date line in a text page
     FEED = "feed"  # the feed item's published date
     FEED_UPDATED = "feed-updated"  # the feed item's updated date
     FEED_CHANNEL = "feed-channel"  # the feed's own date
@@ -79,6 +85,7 @@ class Article(BaseModel):
     fetched_at: datetime | None = None
     content_hash: str = ""
     sources: list[SourceRef] = Field(default_factory=list)
+    language: str | None = None  # ISO 639-1 code, detected from the text
     suspicious_passages: int = 0  # text addressed to an AI, kept out of the text
     notes: list[str] = Field(default_factory=list)  # e.g. "feed summary used"
 

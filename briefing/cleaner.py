@@ -23,10 +23,20 @@ _HEADINGS = re.compile(
     r"leave a (reply|comment)|comments?( \(\d+\))?|\d+ comments?|"
     r"(subscribe|sign up)( to| for)?( our)?( daily| weekly| free)? newsletter.*|newsletter|"
     r"follow us.*|share this( article| story)?|tags?:?|categories|in this article|"
-    r"about the author|see also)[:.!]?$",
+    r"about the author|see also|promoted( stories| content| links)?|from (our|the) partners|"
+    r"(sponsored|partner|paid) (content|stories|links|post)|around the web|"
+    r"recommended by \w+|more stories)[:.!]?$",
     re.IGNORECASE,
 )
 
+# "Your browser is not supported" banners, whole or glued into the story's first line.
+_BROWSER = (
+    r"(?:(?:your|this) (?:web )?browser (?:is (?:not|no longer) supported|is (?:out of date|"
+    r"outdated|unsupported)|does not support)|you are using an? (?:outdated|unsupported|old)"
+    r" browser|please (?:update|upgrade|switch) (?:your|to a (?:newer|modern|supported))"
+    r" browser|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required))"
+    r"[^.!]{0,160}[.!]?"
+)
 _BOILERPLATE = re.compile(
     r"^(please enter your (comment|name|email).*|you have entered an incorrect email.*|"
     r"save my name, email,? and website.*|post comment|submit|name\*?|email\*?|website|"
@@ -45,10 +55,20 @@ _BOILERPLATE = re.compile(
     r"back to top|powered by .*|rss|podcasts?|videos?|newsletters?|"
     r"(thank you|thanks) for (reading|subscribing).*|support (our|independent) journalism.*|"
     r"donate.*|join (us|our).*|get the latest.*|don't miss.*|advertisement|sponsored( content)?|"
-    r"(also|read) (read|also|more):.*)$",
+    r"(also|read) (read|also|more):.*|(" + _BROWSER + r"\s*)+|"
+    r"(get|download) (the|our) app.*|shop now|buy now|sponsored by .{1,60}|promoted by .{1,60}|"
+    r"advertisement ?[-–—:]? ?(story|article)? ?continues below.*|"
+    r"(like|enjoy(ed)?|liked) this (story|article)\?.*|tell us what you think.*|"
+    r"(write to|email|contact) [A-Z][\w'’. -]{1,60} at \S+@\S+.*)$",
     re.IGNORECASE,
 )
 
+# A lead-in to other stories: "Related: ...", "SEE MORE: ...", "Also on example.com ...".
+_LEAD_IN = re.compile(
+    r"^(related( stories| articles| coverage)?|see (more|also)|read (more|also|next)|more|"
+    r"watch|listen|recommended|don't miss|also on [\w.-]+\.[a-z]{2,})\b\s*[:|-]",
+    re.IGNORECASE,
+)
 _BIO = re.compile(
     r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3} (is|has been|was) (an? |the )?[\w\s,-]{0,60}?"
     r"\b(correspondent|reporter|journalist|editor|writer|contributor|columnist|"
@@ -168,7 +188,7 @@ def clean_lines(lines: list[str]) -> CleanText:
         line = squash(raw)
         if not line:
             continue
-        if _HEADINGS.match(line):
+        if _HEADINGS.match(line) or _LEAD_IN.match(line):
             in_block = True
             out.removed.append(line)
         elif is_date_line(line):
@@ -183,7 +203,7 @@ def clean_lines(lines: list[str]) -> CleanText:
             out.removed.append(line)
             if (found := _COPYRIGHT.match(line)) and out.site is None:
                 out.site = found.group("site").strip()
-        elif is_prose(line) and not (in_block and len(line.split()) < 20):
+        elif is_prose(line := polish(line)) and not (in_block and len(line.split()) < 20):
             if not out.paragraphs and (title_hint or candidates):
                 out.title = title_hint or _best_title(candidates, line)
             out.paragraphs.append(line)
@@ -221,10 +241,70 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
         if _HEADINGS.match(line):
             in_block = True
             continue
-        if _BOILERPLATE.match(line) or _is_bio(line) or is_date_line(line):
+        if _LEAD_IN.match(line):
+            in_block = True  # "Related: ..." starts a list of links to other stories
+            continue
+        line = polish(line)
+        if not line or _BOILERPLATE.match(line) or _is_bio(line) or is_date_line(line):
             continue
         if in_block and not (is_prose(line) and len(line.split()) >= 20):
             continue
         in_block = False
         kept.append(line)
     return kept
+
+
+# Residue inside a paragraph: what a page's widgets leave glued to the story's text.
+_LEADING_BULLET = re.compile(r"^\s*(?:[-–—•·▪►*]|\d{1,2}[.)])\s+(?=\S)")
+_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?”\"’] ))"
+    r"[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}"  # the place, in capitals: BEIRUT, NEW YORK
+    r"(?:, [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2})?"  # its region or country
+    r"(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"  # the day some wires add: "Dec 1"
+    r"(?: \((?:[A-Z][\w&./ -]{0,30})\))?"  # the agency: (Reuters), (AP)
+    r" ?[—–-]{1,2} (?=[A-Z“\"‘'])"
+)
+_NAME_WORD = r" [A-Z][\w'’.-]++"
+_HOVER_CARD = re.compile(  # author widgets: "Follow Jane Roe", "View profile", "12K followers"
+    rf"\s*(?:\b(?:Un)?Follow(?:{_NAME_WORD}){{0,3}}(?: on (?:Twitter|X|LinkedIn|Facebook))?"
+    r"|\bView (?:full )?profile|\bRead (?:full )?bio|\bEmail (?:the )?author"
+    r"|\b\d[\d,.]*[KkMm]? [Ff]ollowers"
+    rf"|\b(?:More|See all|All) (?:articles|stories|posts|news) (?:by|from)(?:{_NAME_WORD}){{1,3}})"
+    r"(?:\s*[|·•,])?"
+)
+_HOVER_CUES = ("follow", "profile", "bio", "author", "articles", "stories", "posts", "news")
+_DASHES = re.compile(r"[A-Z)] ?[—–-]{1,2} ")
+_DOUBLED_NAME = re.compile(r"\b((?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+) \1\b")
+_GLUED_BROWSER = re.compile(rf"(?:{_BROWSER}\s*)+", re.IGNORECASE)
+
+
+def polish(paragraph: str) -> str:
+    """Remove widget residue from one paragraph: bullets, datelines, hover cards, banners."""
+    text = _LEADING_BULLET.sub("", paragraph)
+    lowered = text.lower()
+    # Cheap substring checks first: these patterns are rare and costly to scan for.
+    if "browser" in lowered or "javascript" in lowered:
+        text = _GLUED_BROWSER.sub(" ", text)
+    if any(cue in lowered for cue in _HOVER_CUES) and _HOVER_CARD.search(text):
+        text = _DOUBLED_NAME.sub(r"\1", _HOVER_CARD.sub(" ", text))
+    if _DASHES.search(text):
+        text = _DATELINE.sub("", squash(text))
+    return squash(text)
+
+
+_UNSPACED = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f"
+    r"\u1780-\u17ff]"
+)
+
+
+def count_words(text: str) -> int:
+    """Words in any script: space-separated tokens, plus one per CJK/Thai character.
+
+    Chinese, Japanese, Thai, Lao, Khmer and Burmese are written without spaces, so
+    their characters are counted instead (a character is about a word's worth).
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return unspaced + len(_UNSPACED.sub(" ", text).split())

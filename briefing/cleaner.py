@@ -122,8 +122,19 @@ def is_chrome(line: str) -> bool:
     """True for a line that is site furniture whatever its position."""
     line = squash(line)
     return bool(
-        _HEADINGS.match(line) or _BOILERPLATE.match(line) or is_date_line(line) or _is_bio(line)
+        _HEADINGS.match(line) or _is_furniture(line) or is_date_line(line) or _is_bio(line)
     )
+
+
+_SEPARATORS = re.compile(r"\s+[|·•/]\s+")
+
+
+def _is_furniture(line: str) -> bool:
+    """Boilerplate, alone or as a bar of labels: "Share on Facebook | Tweet | Print"."""
+    if _BOILERPLATE.match(line):
+        return True
+    parts = _SEPARATORS.split(line)
+    return len(parts) > 1 and all(_BOILERPLATE.match(part.strip()) for part in parts)
 
 
 def _is_bio(line: str) -> bool:
@@ -181,53 +192,63 @@ def clean_lines(lines: list[str]) -> CleanText:
     lines = unwrap(lines)
     out = CleanText(paragraphs=[])
     in_block = False
-    candidates: list[str] = []  # headline-like lines seen since the last paragraph
-    last_headline: str | None = None  # a dateline or byline follows the story's headline
-    title_hint: str | None = None
+    candidates: list[str] = []  # headline-like lines seen before the first paragraph
+    hinted: set[str] = set()  # candidates right above a byline or date line
+    previous: str | None = None  # the last headline-like line, while nothing else followed
     for raw in lines:
         line = squash(raw)
         if not line:
             continue
+        headline = None
         if _HEADINGS.match(line) or _LEAD_IN.match(line):
             in_block = True
             out.removed.append(line)
-        elif is_date_line(line):
-            out.date_lines.append(line)
-            title_hint = title_hint or (last_headline if not out.paragraphs else None)
+        elif is_date_line(line) or (_BYLINE.match(line) and not out.paragraphs):
+            if is_date_line(line):
+                out.date_lines.append(line)
+            else:
+                out.byline = re.sub(r"^(written |words |reporting )?by\s+", "", line, flags=re.I)
+            if previous is not None and not out.paragraphs:
+                hinted.add(previous)  # a headline may follow a chrome list: it ends it
+                if previous not in candidates:
+                    candidates.append(previous)
             in_block = False
-        elif _BYLINE.match(line) and not out.paragraphs:
-            out.byline = re.sub(r"^(written |words |reporting )?by\s+", "", line, flags=re.I)
-            title_hint = title_hint or last_headline
-            in_block = False
-        elif _BOILERPLATE.match(line) or _is_bio(line):
+        elif _is_furniture(line) or _is_bio(line):
             out.removed.append(line)
             if (found := _COPYRIGHT.match(line)) and out.site is None:
                 out.site = found.group("site").strip()
         elif is_prose(line := polish(line)) and not (in_block and len(line.split()) < 20):
-            if not out.paragraphs and (title_hint or candidates):
-                out.title = title_hint or _best_title(candidates, line)
+            if not out.paragraphs and candidates:
+                out.title = _best_title(candidates, hinted, line)
             out.paragraphs.append(line)
             in_block = False
-            candidates = []
         else:
             if _headline_like(line):
-                last_headline = line
+                headline = line
                 if not in_block:
                     candidates.append(line)
             out.removed.append(line)
+        previous = headline
     if out.title is not None and out.title in out.removed:
         out.removed.remove(out.title)
     return out
 
 
-def _best_title(candidates: list[str], first_paragraph: str) -> str:
-    """The headline-like line sharing most words with the story's first paragraph."""
+def _best_title(candidates: list[str], hinted: set[str], first_paragraph: str) -> str:
+    """The story's headline among the headline-like lines above its first paragraph.
+
+    A headline shares words with the story's lead; a line right above the byline or
+    dateline is the headline too, unless it shares nothing (a menu above the site's
+    date widget). Ties go to the line nearest the story.
+    """
     body = set(words(first_paragraph))
 
-    def overlap(line: str) -> tuple[int, int]:
-        return (len({w for w in words(line) if len(w) > 3} & body), candidates.index(line))
+    def score(index: int) -> tuple[bool, bool, int, int]:
+        line = candidates[index]
+        overlap = len({w for w in words(line) if len(w) > 3} & body)
+        return (overlap > 0, line in hinted, overlap, index)
 
-    return max(candidates, key=overlap)
+    return candidates[max(range(len(candidates)), key=score)]
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -245,7 +266,7 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
             in_block = True  # "Related: ..." starts a list of links to other stories
             continue
         line = polish(line)
-        if not line or _BOILERPLATE.match(line) or _is_bio(line) or is_date_line(line):
+        if not line or _is_furniture(line) or _is_bio(line) or is_date_line(line):
             continue
         if in_block and not (is_prose(line) and len(line.split()) >= 20):
             continue

@@ -251,10 +251,7 @@ def _finish(article: Article, raw: RawDocument) -> Extraction:
     ]
     found = count_words(article.text)
     if found < MIN_WORDS:
-        reason = (
-            "no article text found in the page" if not found
-            else f"too little article text ({found} words); is this a saved article page?"
-        )
+        reason = f"too little article text ({found} words); is this a saved article page?"
         return Extraction(article=article, accepted=False, reason=reason, words=found)
     return Extraction(article=article, words=found)
 

@@ -24,7 +24,8 @@ _POPUP_XPATH = (
     "'abcdefghijklmnopqrstuvwxyz'), 'tooltip') or contains(translate(@class,"
     " 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'popover')]"
 )
-_CELL_BLOCKS = ("p", "div", "table", "ul", "ol", "section", "article")
+_CELL_BLOCKS = ("p", "div", "table", "ul", "ol", "section", "article", "br")
+_LAYOUT_CELL_WORDS = 60  # a data cell holds a value or a phrase, not paragraphs
 # The precise text is kept unless it is this much shorter than the default's.
 _PRECISION_KEEPS = 0.5
 
@@ -64,8 +65,7 @@ def tables_as_rows(tree: Any) -> None:
     """
     for table in tree.xpath("//table[not(.//table)]"):
         cells = table.xpath(".//td | .//th")
-        if not cells or any(cell.find(f".//{tag}") is not None for cell in cells
-                            for tag in _CELL_BLOCKS):
+        if not cells or any(_holds_blocks(cell) for cell in cells):
             continue
         rows = []
         for row in table.xpath(".//tr"):
@@ -81,6 +81,13 @@ def tables_as_rows(tree: Any) -> None:
         table.getparent().replace(table, replacement)
 
 
+def _holds_blocks(cell: Any) -> bool:
+    """True for a layout cell: one with blocks, line breaks or a story's worth of text."""
+    if any(cell.find(f".//{tag}") is not None for tag in _CELL_BLOCKS):
+        return True
+    return len(cell.text_content().split()) > _LAYOUT_CELL_WORDS
+
+
 def body_text(tree: Any, url: str | None) -> str:
     """The article body's text: trafilatura's precise reading unless it lost the story.
 
@@ -90,9 +97,10 @@ def body_text(tree: Any, url: str | None) -> str:
     import trafilatura
 
     def run(**mode: bool) -> str:
-        # bare_extraction works on its own copy: the tree is left as it was.
+        # bare_extraction works on its own copy: the tree is left as it was. Its own
+        # table output reads layout tables as data; tables_as_rows did the data ones.
         document = trafilatura.bare_extraction(
-            tree, url=url, fast=True, include_comments=False, include_tables=True,
+            tree, url=url, fast=True, include_comments=False, include_tables=False,
             with_metadata=False, **mode,
         )
         text = getattr(document, "text", None)

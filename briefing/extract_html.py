@@ -63,9 +63,15 @@ def tables_as_rows(tree: Any) -> None:
     A table whose cells hold paragraphs or other tables is a layout table: the story
     is inside it, so it is left for the extractor to read as blocks.
     """
-    for table in tree.xpath("//table[not(.//table)]"):
+    # Inner tables first (reverse document order): an outer table then sees what
+    # its inner ones became.
+    for table in reversed(tree.xpath("//table")):
         cells = table.xpath(".//td | .//th")
         if not cells or any(_holds_blocks(cell) for cell in cells):
+            # A layout table: the story is inside it. As plain blocks, the extractor
+            # reads its paragraphs one by one instead of one cell as one line.
+            for part in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+                part.tag = "div"
             continue
         rows = []
         for row in table.xpath(".//tr"):

@@ -254,7 +254,8 @@ def _best_title(candidates: list[str], hinted: set[str], first_paragraph: str) -
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """Drop chrome lines that slipped through an HTML extractor; keep the rest as is."""
     kept: list[str] = []
-    in_block = False
+    in_block = False  # under a chrome heading: only a long prose paragraph ends it
+    in_list = False  # under "Related: ...": the bulleted links end at the next prose
     for paragraph in paragraphs:
         line = squash(paragraph)
         if not line:
@@ -263,14 +264,17 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
             in_block = True
             continue
         if _LEAD_IN.match(line):
-            in_block = True  # "Related: ..." starts a list of links to other stories
+            in_list = True
             continue
+        bulleted = bool(_LEADING_BULLET.match(line))
         line = polish(line)
         if not line or _is_furniture(line) or _is_bio(line) or is_date_line(line):
             continue
         if in_block and not (is_prose(line) and len(line.split()) >= 20):
             continue
-        in_block = False
+        if in_list and (bulleted or not is_prose(line)):
+            continue
+        in_block = in_list = False
         kept.append(line)
     return kept
 
@@ -285,7 +289,7 @@ _DATELINE = re.compile(
     r"(?: \((?:[A-Z][\w&./ -]{0,30})\))?"  # the agency: (Reuters), (AP)
     r" ?[—–-]{1,2} (?=[A-Z“\"‘'])"
 )
-_NAME_WORD = r" [A-Z][\w'’.-]++"
+_NAME_WORD = r" (?!(?:View|Read|Email|More|See|All)\b)[A-Z][\w'’.-]++"
 _HOVER_CARD = re.compile(  # author widgets: "Follow Jane Roe", "View profile", "12K followers"
     rf"\s*(?:\b(?:Un)?Follow(?:{_NAME_WORD}){{0,3}}(?: on (?:Twitter|X|LinkedIn|Facebook))?"
     r"|\bView (?:full )?profile|\bRead (?:full )?bio|\bEmail (?:the )?author"

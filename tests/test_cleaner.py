@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.cleaner import clean_lines, is_chrome, is_prose
+from briefing.cleaner import clean_lines, clean_paragraphs, is_chrome, is_prose, polish
 
 PAGE = """Skip to content
 Tuesday, November 24, 2026
@@ -130,3 +130,80 @@ def test_hard_wrapped_paragraphs_are_rejoined() -> None:
         "Residents welcomed the news.",
     ]
     assert cleaned.title == "Convoy reaches Aleppo after two-day delay"
+
+
+@pytest.mark.parametrize(
+    ("residue", "clean"),
+    [
+        # author hover card glued into a sentence
+        ("The minister met Jane Roe Jane Roe Follow View profile on Tuesday in Ankara.",
+         "The minister met Jane Roe on Tuesday in Ankara."),
+        # browser banner glued to the story's first line
+        ("Your browser is not supported. Please upgrade to a modern browser. The council met.",
+         "The council met."),
+        # leading bullet dash
+        ("- The convoy reached the border crossing at dawn.",
+         "The convoy reached the border crossing at dawn."),
+        ("• The convoy reached the border crossing at dawn.",
+         "The convoy reached the border crossing at dawn."),
+        # wire datelines at the start of a sentence
+        ("BEIRUT (Reuters) - Jets struck two villages overnight.",
+         "Jets struck two villages overnight."),
+        ("HAMA, Syria (AP) — Shelling eased. LONDON, Dec 1 (Reuters) - Oil rose.",
+         "Shelling eased. Oil rose."),
+    ],
+)
+def test_polish_removes_widget_residue(residue: str, clean: str) -> None:
+    assert polish(residue) == clean
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Police follow the suspects closely, the chief said.",
+        "The U.S. - China talks resumed on Monday.",
+        "Analysts said more stories by the agency were expected.",
+    ],
+)
+def test_polish_leaves_ordinary_sentences_alone(prose: str) -> None:
+    assert polish(prose) == prose
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Your browser is not supported. Please upgrade to a modern browser.",
+        "Sponsored by Acme Bank",
+        "Promoted Stories",
+        "Share on Facebook | Tweet | Share on Telegram",
+        "Like this story? Share it with a friend!",
+    ],
+)
+def test_banners_promo_tiles_and_label_bars_are_chrome(line: str) -> None:
+    assert is_chrome(line)
+
+
+def test_related_lead_in_drops_the_list_under_it() -> None:
+    kept = clean_paragraphs([
+        "The bridge reopened on Friday after three weeks of repairs, officials said.",
+        "Related: Floods close the northern crossing",
+        "- Council approves repair budget",
+        "- Farmers wait for the harvest road",
+        "Traffic was heavy on the first morning, and the police added two patrols to keep it moving.",
+    ])
+    assert kept == [
+        "The bridge reopened on Friday after three weeks of repairs, officials said.",
+        "Traffic was heavy on the first morning, and the police added two patrols to keep it"
+        " moving.",
+    ]
+
+
+def test_widget_date_above_a_menu_does_not_make_the_menu_the_title() -> None:
+    cleaned = clean_lines([
+        "Monday, July 7, 2025",
+        "Land  Sea  Air  Cyber",
+        "Navy tests a drone boat off the coast",
+        "By Lena Hart",
+        "The navy tested an unmanned patrol boat off the coast on Thursday, officials said.",
+    ])
+    assert cleaned.title == "Navy tests a drone boat off the coast"

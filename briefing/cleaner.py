@@ -251,8 +251,12 @@ def _best_title(candidates: list[str], hinted: set[str], first_paragraph: str) -
     return candidates[max(range(len(candidates)), key=score)]
 
 
-def clean_paragraphs(paragraphs: list[str]) -> list[str]:
-    """Drop chrome lines that slipped through an HTML extractor; keep the rest as is."""
+def clean_paragraphs(paragraphs: list[str], links: frozenset[str] = frozenset()) -> list[str]:
+    """Drop chrome lines that slipped through an HTML extractor; keep the rest as is.
+
+    ``links`` holds the page's link texts (squashed): a list of them after the story's
+    last sentence is the site's list of other stories.
+    """
     kept: list[str] = []
     in_block = False  # under a chrome heading: only a long prose paragraph ends it
     in_list = False  # under "Related: ...": the bulleted links end at the next prose
@@ -276,7 +280,19 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
             continue
         in_block = in_list = False
         kept.append(line)
-    return kept
+    return _without_trailing_links(kept, links)
+
+
+def _without_trailing_links(kept: list[str], links: frozenset[str]) -> list[str]:
+    """Drop a run of two or more link-only lines after the story's last sentence.
+
+    A list the story's last line introduced ("Tour dates:") is the story's own.
+    """
+    end = len(kept)
+    while end > 0 and kept[end - 1] in links and not is_prose(kept[end - 1]):
+        end -= 1
+    introduced = end > 0 and kept[end - 1].endswith(":")  # "Tour dates:" then the list
+    return kept[:end] if len(kept) - end >= 2 and end > 0 and not introduced else kept
 
 
 # Residue inside a paragraph: what a page's widgets leave glued to the story's text.

@@ -128,7 +128,8 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     tables_as_rows(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
-    paragraphs = clean_paragraphs(body_text(tree, raw.url).splitlines())
+    links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
+    paragraphs = clean_paragraphs(body_text(tree, raw.url).splitlines(), links)
     if count_words(" ".join(paragraphs)) < MIN_WORDS:
         # Old layouts (story text loose in a <td>) defeat the extractor: read the page
         # as a person would, line by line, with the same cleaner as for saved text.

@@ -28,6 +28,7 @@ _CELL_BLOCKS = ("p", "div", "table", "ul", "ol", "section", "article", "br")
 _LAYOUT_CELL_WORDS = 60  # a data cell holds a value or a phrase, not paragraphs
 # The precise text is kept unless it is this much shorter than the default's.
 _PRECISION_KEEPS = 0.5
+_FEW_WORDS = 20
 
 
 def strip_comments(tree: Any) -> None:
@@ -102,11 +103,11 @@ def body_text(tree: Any, url: str | None) -> str:
     """
     import trafilatura
 
-    def run(**mode: bool) -> str:
+    def run(fast: bool = True, **mode: bool) -> str:
         # bare_extraction works on its own copy: the tree is left as it was. Its own
         # table output reads layout tables as data; tables_as_rows did the data ones.
         document = trafilatura.bare_extraction(
-            tree, url=url, fast=True, include_comments=False, include_tables=False,
+            tree, url=url, fast=fast, include_comments=False, include_tables=False,
             with_metadata=False, **mode,
         )
         text = getattr(document, "text", None)
@@ -117,5 +118,7 @@ def body_text(tree: Any, url: str | None) -> str:
     in_paragraphs = count_words(" ".join(tree.xpath("//p//text()")))
     if found >= _PRECISION_KEEPS * in_paragraphs and found:
         return precise
-    default = run()
+    # Next to nothing found: the page defeats the fast readings, so let trafilatura
+    # also try its other algorithms (readability, jusText) this once.
+    default = run(fast=found >= _FEW_WORDS)
     return precise if found >= _PRECISION_KEEPS * count_words(default) else default

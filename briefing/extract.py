@@ -21,7 +21,13 @@ from pydantic import BaseModel
 
 from briefing.cleaner import clean_lines, clean_paragraphs, count_words, is_date_line
 from briefing.dates import date_from_html, parse_datetime
-from briefing.extract_html import body_text, drop_popups, strip_comments, tables_as_rows
+from briefing.extract_html import (
+    body_text,
+    collapse_source_breaks,
+    drop_popups,
+    strip_comments,
+    tables_as_rows,
+)
 from briefing.extract_text import from_json, from_markdown, from_text
 from briefing.errors import SourceError
 from briefing.language import detect_language
@@ -126,6 +132,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     hidden_injections = _drop_hidden(tree)
     drop_popups(tree)
     tables_as_rows(tree)
+    collapse_source_breaks(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
     links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
@@ -155,19 +162,14 @@ _BLOCKS = (
     "p", "div", "td", "th", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section",
     "article", "header", "footer", "nav", "aside", "blockquote", "table", "ul", "ol", "dd", "dt",
 )
-_SPACES = re.compile(r"\s+")
 
 
 def _visible_lines(tree: Any) -> list[str]:
     """The page's visible text, one line per block element or line break.
 
-    The source's own line breaks are layout, not text: they become spaces first, so
-    a sentence wrapped in the HTML file stays one line.
+    The source's own line breaks were made spaces (collapse_source_breaks), so a
+    sentence wrapped in the HTML file stays one line.
     """
-    for element in tree.iter():
-        if isinstance(element.tag, str):
-            element.text = _SPACES.sub(" ", element.text) if element.text else element.text
-            element.tail = _SPACES.sub(" ", element.tail) if element.tail else element.tail
     for element in tree.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":

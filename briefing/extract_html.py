@@ -10,6 +10,7 @@ precise text is taken unless it lost most of the story.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from briefing.cleaner import count_words
@@ -49,6 +50,25 @@ def remove_keeping_tail(node: Any) -> None:
         else:
             parent.text = (parent.text or "") + node.tail
     parent.remove(node)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def collapse_source_breaks(tree: Any) -> None:
+    """Turn the HTML file's own line breaks into spaces (outside <pre>).
+
+    They are layout of the source file, not of the page: left in, a sentence
+    wrapped in the file comes out cut in two.
+    """
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag == "pre":
+            continue
+        if element.text and "\n" in element.text and element.getparent() is not None:
+            if element.getparent().tag != "pre":
+                element.text = _SPACES.sub(" ", element.text)
+        if element.tail and "\n" in element.tail:
+            element.tail = _SPACES.sub(" ", element.tail)
 
 
 def drop_popups(tree: Any) -> None:

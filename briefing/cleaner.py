@@ -69,6 +69,15 @@ _LEAD_IN = re.compile(
     r"watch|listen|recommended|don't miss|also on [\w.-]+\.[a-z]{2,})\b\s*[:|-]",
     re.IGNORECASE,
 )
+# A promotion inside the story's column: subscription offers, calls to click.
+_PROMO = re.compile(
+    r"\b(click here|subscribe (now|today|to our)|sign up (now|today|for (our|the|a) free)|"
+    r"for as little as|free (daily|weekly) newsletter|delivered (to|through) your "
+    r"(door|letterbox|inbox)|customer service (center|centre|team) can be contacted)\b",
+    re.IGNORECASE,
+)
+_PROMO_WORDS = 60  # longer than this, a paragraph is the story quoting an offer
+_SHORTCODE = re.compile(r"\[[a-z_]+\s+[a-z_]+=[^\]]*\]|\[/[a-z_]+\]")  # not "[a]", "[sic]"
 _BIO = re.compile(
     r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3} (is|has been|was) (an? |the )?[\w\s,-]{0,60}?"
     r"\b(correspondent|reporter|journalist|editor|writer|contributor|columnist|"
@@ -274,25 +283,37 @@ def clean_paragraphs(paragraphs: list[str], links: frozenset[str] = frozenset())
         line = polish(line)
         if not line or _is_furniture(line) or _is_bio(line) or is_date_line(line):
             continue
+        if _PROMO.search(line) and len(line.split()) < _PROMO_WORDS:
+            continue
         if in_block and not (is_prose(line) and len(line.split()) >= 20):
             continue
         if in_list and (bulleted or not is_prose(line)):
             continue
         in_block = in_list = False
         kept.append(line)
-    return _without_trailing_links(kept, links)
+    return _without_link_lists(kept, links)
 
 
-def _without_trailing_links(kept: list[str], links: frozenset[str]) -> list[str]:
-    """Drop a run of two or more link-only lines after the story's last sentence.
+def _without_link_lists(kept: list[str], links: frozenset[str]) -> list[str]:
+    """Drop runs of link-only lines: three or more anywhere, two or more at the end.
 
-    A list the story's last line introduced ("Tour dates:") is the story's own.
+    Those are the site's lists of other stories; a list that the line before it
+    introduces ("Tour dates:") is the story's own.
     """
-    end = len(kept)
-    while end > 0 and kept[end - 1] in links and not is_prose(kept[end - 1]):
-        end -= 1
-    introduced = end > 0 and kept[end - 1].endswith(":")  # "Tour dates:" then the list
-    return kept[:end] if len(kept) - end >= 2 and end > 0 and not introduced else kept
+    out: list[str] = []
+    index = 0
+    while index < len(kept):
+        end = index
+        while end < len(kept) and kept[end] in links and not is_prose(kept[end]):
+            end += 1
+        run = end - index
+        introduced = bool(out) and out[-1].endswith(":")
+        if run >= (2 if end == len(kept) else 3) and not introduced:
+            index = end
+            continue
+        out.extend(kept[index : max(end, index + 1)])
+        index = max(end, index + 1)
+    return out
 
 
 # Residue inside a paragraph: what a page's widgets leave glued to the story's text.
@@ -322,6 +343,8 @@ _GLUED_BROWSER = re.compile(rf"(?:{_BROWSER}\s*)+", re.IGNORECASE)
 def polish(paragraph: str) -> str:
     """Remove widget residue from one paragraph: bullets, datelines, hover cards, banners."""
     text = _LEADING_BULLET.sub("", paragraph)
+    if "[" in text:
+        text = _SHORTCODE.sub(" ", text)  # a CMS's [button link=...] markup left as text
     lowered = text.lower()
     # Cheap substring checks first: these patterns are rare and costly to scan for.
     if "browser" in lowered or "javascript" in lowered:

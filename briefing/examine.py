@@ -74,6 +74,6 @@ def describe(result: Extraction) -> dict[str, Any]:
 def as_text(result: Extraction) -> str:
     """The same fields for a terminal: a header of metadata, a blank line, the text."""
     fields = describe(result)
-    text = fields.pop("text")
+    text = str(fields.pop("text"))
     header = [f"{key}: {'' if value is None else value}" for key, value in fields.items()]
     return "\n".join(header) + "\n\n" + text

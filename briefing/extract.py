@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from briefing.cleaner import clean_lines, clean_paragraphs, count_words, is_date_line
 from briefing.dates import date_from_html, parse_datetime
+from briefing.errors import SourceError
 from briefing.extract_html import (
     body_text,
     collapse_source_breaks,
@@ -29,7 +30,6 @@ from briefing.extract_html import (
     tables_as_rows,
 )
 from briefing.extract_text import from_json, from_markdown, from_text
-from briefing.errors import SourceError
 from briefing.language import detect_language
 from briefing.models import Article, DateSource, RawDocument, SourceRef
 from briefing.safety import is_injection, strip_injections

@@ -62,13 +62,17 @@ def collapse_source_breaks(tree: Any) -> None:
     wrapped in the file comes out cut in two.
     """
     for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag == "pre":
+        if not isinstance(element.tag, str) or element.tag == "pre" or _in_pre(element):
             continue
-        if element.text and "\n" in element.text and element.getparent() is not None:
-            if element.getparent().tag != "pre":
-                element.text = _SPACES.sub(" ", element.text)
+        if element.text and "\n" in element.text:
+            element.text = _SPACES.sub(" ", element.text)
         if element.tail and "\n" in element.tail:
             element.tail = _SPACES.sub(" ", element.tail)
+
+
+def _in_pre(element: Any) -> bool:
+    parent = element.getparent()
+    return parent is not None and parent.tag in ("pre", "code")
 
 
 def drop_popups(tree: Any) -> None:
@@ -123,17 +127,17 @@ def body_text(tree: Any, url: str | None) -> str:
     """
     import trafilatura
 
-    def run(fast: bool = True, **mode: bool) -> str:
+    def run(fast: bool = True, precise: bool = False) -> str:
         # bare_extraction works on its own copy: the tree is left as it was. Its own
         # table output reads layout tables as data; tables_as_rows did the data ones.
         document = trafilatura.bare_extraction(
-            tree, url=url, fast=fast, include_comments=False, include_tables=False,
-            with_metadata=False, **mode,
+            tree, url=url, fast=fast, favor_precision=precise, include_comments=False,
+            include_tables=False, with_metadata=False,
         )
         text = getattr(document, "text", None)
         return text if isinstance(text, str) else ""
 
-    precise = run(favor_precision=True)
+    precise = run(precise=True)
     found = count_words(precise)
     in_paragraphs = count_words(" ".join(tree.xpath("//p//text()")))
     if found >= _PRECISION_KEEPS * in_paragraphs and found:

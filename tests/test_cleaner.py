@@ -207,3 +207,46 @@ def test_widget_date_above_a_menu_does_not_make_the_menu_the_title() -> None:
         "The navy tested an unmanned patrol boat off the coast on Thursday, officials said.",
     ])
     assert cleaned.title == "Navy tests a drone boat off the coast"
+
+
+LEAD = "The bridge reopened on Friday after three weeks of repairs, officials said."
+CLOSE = "Traffic was heavy on the first morning, and police added two patrols to keep it moving."
+
+
+def test_a_list_of_link_texts_is_dropped_mid_story_and_at_the_end() -> None:
+    others = ["Floods close the northern crossing", "Council approves repair budget",
+              "Farmers wait for the harvest road"]
+    kept = clean_paragraphs([LEAD, *others, CLOSE, *others[:2]], frozenset(others))
+    assert kept == [LEAD, CLOSE]
+
+
+def test_a_list_the_story_introduces_is_kept_even_when_linked() -> None:
+    stops = ["July 30 -- Riverside Arena, Dayton", "Aug. 2 -- Lakeside Hall, Toledo"]
+    kept = clean_paragraphs([LEAD, "The tour stops at:", *stops], frozenset(stops))
+    assert kept[-2:] == stops
+
+
+def test_the_same_lines_are_kept_when_they_are_not_links() -> None:
+    items = ["Better Android support", "Bugs fixed", "New tasks for the game"]
+    assert clean_paragraphs([LEAD, *items, CLOSE]) == [LEAD, *items, CLOSE]
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Get River Monthly delivered through your letterbox every month. Click here for more.",
+        "Sign up for a free trial of our daily briefing today.",
+        "Get access to our market service for as little as $5 a month.",
+    ],
+)
+def test_promotions_in_the_story_column_are_dropped(promo: str) -> None:
+    assert clean_paragraphs([LEAD, promo, CLOSE]) == [LEAD, CLOSE]
+
+
+def test_cms_shortcodes_are_removed_but_editorial_brackets_stay() -> None:
+    assert polish('[button link="/submit" type="big"] Send us your photos.') == (
+        "Send us your photos."
+    )
+    assert polish("The mayor said it [the bridge] would reopen.") == (
+        "The mayor said it [the bridge] would reopen."
+    )

@@ -66,7 +66,7 @@ _BOILERPLATE = re.compile(
 # A lead-in to other stories: "Related: ...", "SEE MORE: ...", "Also on example.com ...".
 _LEAD_IN = re.compile(
     r"^(related( stories| articles| coverage)?|see (more|also)|read (more|also|next)|more|"
-    r"watch|listen|recommended|don't miss|also on [\w.-]+\.[a-z]{2,})\b\s*[:|-]",
+    r"watch|listen|recommended|don't miss)\b\s*[:|-]|^also on [\w.-]+\.[a-z]{2,}\b",
     re.IGNORECASE,
 )
 # A promotion inside the story's column: subscription offers, calls to click.
@@ -107,7 +107,7 @@ _COPYRIGHT = re.compile(
     r"(?P<site>[^.|]{3,60}?)(?:\s+(?:ltd|llc|inc|media|group|limited)\b.*|\.|\s*\||$)",
     re.IGNORECASE,
 )
-_END = re.compile(r"[.!?…]['\"”’)\]]*$|[.!?…]$")
+_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 
 
 @dataclass
@@ -153,9 +153,10 @@ def _is_bio(line: str) -> bool:
 def is_prose(line: str) -> bool:
     """True for a line that reads as a story paragraph rather than a label or headline."""
     tokens = line.split()
-    if len(tokens) < 4:
+    size = count_words(line)  # Chinese and Japanese are counted by character
+    if size < 4:
         return False
-    if not _END.search(line) and len(tokens) < 25:
+    if not _END.search(line) and size < 25:
         return False
     lowered = [w for w in words(line) if len(w) > 3]
     capitalised = sum(1 for t in tokens if t[:1].isupper() and len(t) > 3)
@@ -163,8 +164,9 @@ def is_prose(line: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
-    tokens = line.split()
-    return 3 <= len(tokens) <= 25 and not line.endswith((".", ":", ";", ","))
+    size = count_words(line)
+    longest = 40 if _UNSPACED.search(line) else 25  # a CJK headline runs to ~40 characters
+    return 3 <= size <= longest and not line.endswith((".", ":", ";", ",", "。"))
 
 
 def _looks_wrapped(lines: list[str]) -> bool:

@@ -194,3 +194,12 @@ def test_cli_extract_bad_file_is_one_clean_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert "missing.html" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chinese_text_page_is_briefed_with_its_headline() -> None:
+    story = "工程师周五重新开放了河上的浮桥，经过三周的维修，农民终于可以把收成运到东岸的市场。"
+    page = f"首页\n浮桥在维修三周后重新开放\n{story}\n{story[::-1]}。\n"
+    result = extract_page(_raw(page, "text", "bridge-zh"))
+    assert result.accepted, result.reason
+    assert result.article.title == "浮桥在维修三周后重新开放"
+    assert result.article.paragraphs[0] == story

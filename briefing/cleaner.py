@@ -76,6 +76,11 @@ _PROMO = re.compile(
     r"(door|letterbox|inbox)|customer service (center|centre|team) can be contacted)\b",
     re.IGNORECASE,
 )
+_CONTACT = re.compile(  # phone, fax, toll-free and e-mail details
+    r"\b(?:(?:tele)?phone|tel\.|fax|toll[- ]free(?: number)?)\b[^.\n]{0,40}?[+(]?\d[\d ()-]{5,}"
+    r"|\be-?mail:?\s*\S+@\S+",
+    re.IGNORECASE,
+)
 _PROMO_WORDS = 60  # longer than this, a paragraph is the story quoting an offer
 _SHORTCODE = re.compile(r"\[[a-z_]+\s+[a-z_]+=[^\]]*\]|\[/[a-z_]+\]")  # not "[a]", "[sic]"
 _BIO = re.compile(
@@ -139,9 +144,11 @@ _SEPARATORS = re.compile(r"\s+[|·•/]\s+")
 
 
 def _is_furniture(line: str) -> bool:
-    """Boilerplate, alone or as a bar of labels: "Share on Facebook | Tweet | Print"."""
-    if _BOILERPLATE.match(line):
+    """Boilerplate, promotions and contact boxes, or a bar of labels ("Share | Tweet")."""
+    if _BOILERPLATE.match(line) or (_PROMO.search(line) and len(line.split()) < _PROMO_WORDS):
         return True
+    if len(_CONTACT.findall(line)) >= 2:
+        return True  # a contact box: two or more numbers or addresses to reach the site
     parts = _SEPARATORS.split(line)
     return len(parts) > 1 and all(_BOILERPLATE.match(part.strip()) for part in parts)
 
@@ -284,8 +291,6 @@ def clean_paragraphs(paragraphs: list[str], links: frozenset[str] = frozenset())
         bulleted = bool(_LEADING_BULLET.match(line))
         line = polish(line)
         if not line or _is_furniture(line) or _is_bio(line) or is_date_line(line):
-            continue
-        if _PROMO.search(line) and len(line.split()) < _PROMO_WORDS:
             continue
         if in_block and not (is_prose(line) and len(line.split()) >= 20):
             continue

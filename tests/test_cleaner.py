@@ -250,3 +250,11 @@ def test_cms_shortcodes_are_removed_but_editorial_brackets_stay() -> None:
     assert polish("The mayor said it [the bridge] would reopen.") == (
         "The mayor said it [the bridge] would reopen."
     )
+
+
+def test_a_contact_box_is_chrome_but_a_story_naming_one_phone_line_is_not() -> None:
+    box = ("Our reader service can be reached with any question: Telephone +44 20 7946 0000,"
+           " Fax: 020 7946 0001, E-mail: readers@example.org")
+    assert is_chrome(box)
+    assert not is_chrome("Residents were told to call the council helpline, telephone 0800 123 456,"
+                         " if the water stayed brown.")

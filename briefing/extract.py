@@ -1,9 +1,12 @@
 """Extraction: from a saved page's bytes to an Article with clean text and metadata.
 
-HTML goes through trafilatura in precision mode after hidden elements are removed
-(text a reader cannot see has no place in a briefing, and is where injected
-instructions hide). Plain text and Markdown go through our own line-level chrome
-cleaner. Every path ends with the same chrome pass and the prompt-injection filter.
+One policy for every source: ``extract_page`` decodes, extracts, cleans and judges a
+page, and returns an ``Extraction`` (the article, and whether it would be briefed and
+why not) so a page too thin to brief still shows its title and date. HTML goes through
+trafilatura (extract_html) after comments and hidden elements are removed (text a
+reader cannot see has no place in a briefing, and is where injected instructions
+hide). Plain text, Markdown and JSON go through extract_text. Every path ends with the
+same chrome pass, the prompt-injection filter and the length check.
 """
 
 from __future__ import annotations

@@ -61,18 +61,14 @@ def collapse_source_breaks(tree: Any) -> None:
     They are layout of the source file, not of the page: left in, a sentence
     wrapped in the file comes out cut in two.
     """
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag == "pre" or _in_pre(element):
+    for text in tree.xpath("//text()[contains(., '\n')][not(ancestor::pre)]"):
+        owner = text.getparent()
+        if owner is None:
             continue
-        if element.text and "\n" in element.text:
-            element.text = _SPACES.sub(" ", element.text)
-        if element.tail and "\n" in element.tail:
-            element.tail = _SPACES.sub(" ", element.tail)
-
-
-def _in_pre(element: Any) -> bool:
-    parent = element.getparent()
-    return parent is not None and parent.tag in ("pre", "code")
+        if text.is_text:
+            owner.text = _SPACES.sub(" ", owner.text)
+        elif text.is_tail:
+            owner.tail = _SPACES.sub(" ", owner.tail)
 
 
 def drop_popups(tree: Any) -> None:

@@ -203,3 +203,11 @@ def test_chinese_text_page_is_briefed_with_its_headline() -> None:
     assert result.accepted, result.reason
     assert result.article.title == "浮桥在维修三周后重新开放"
     assert result.article.paragraphs[0] == story
+
+
+def test_cli_extract_url_goes_through_the_guarded_fetcher(tmp_path: Path) -> None:
+    # Loopback is refused by the fetcher's address guard: one line naming the URL.
+    result = run_brief("extract", "http://127.0.0.1:9/story", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0

@@ -48,6 +48,7 @@ from briefing.message import (
     pdf_filename,
     render_bodies,
 )
+from briefing.migrations import connect as open_database
 from briefing.models import Sitrep
 
 log = logging.getLogger(__name__)
@@ -55,18 +56,6 @@ log = logging.getLogger(__name__)
 TRIES = 3  # per recipient, for 4xx answers and dropped connections
 LOCK_TIMEOUT = 600.0  # seconds a run waits for an overlapping run to finish
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-
-SENT_LOG_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sent_log (
-    briefing_date TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    sent_at TEXT NOT NULL,
-    times INTEGER NOT NULL DEFAULT 1,
-    PRIMARY KEY (briefing_date, recipient)
-);
-"""
-
 
 class ExitCode(IntEnum):
     """Process exit status for cron: see the module docstring."""
@@ -138,11 +127,8 @@ class SentLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")  # a recorded send survives power loss
-            self.db.executescript(SENT_LOG_SCHEMA)
+            # synchronous=FULL: a recorded send survives power loss.
+            self.db = open_database(path, synchronous="FULL")
         except (sqlite3.Error, OSError) as exc:
             raise DeliveryError(f"cannot open the sent-log in {path}: {exc}") from None
 

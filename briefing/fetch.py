@@ -32,7 +32,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from briefing.config import FetchSettings
-from briefing.errors import BlockedAddressError, FetchError, HTTPStatusError
+from briefing.errors import BlockedAddressError, ContentTypeError, FetchError, HTTPStatusError
 from briefing.netguard import (
     GuardedTransport,
     Resolver,
@@ -388,7 +388,7 @@ class Fetcher:
             ctype = response.headers.get("content-type", "")
             media_type = ctype.split(";", 1)[0].strip().lower() or None
             if not _acceptable(media_type, accept):
-                raise FetchError(f"{url}: unexpected content type {media_type}")
+                raise ContentTypeError(f"{url}: unexpected content type {media_type}", media_type)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"{url}: {declared} bytes is over the {max_bytes}-byte cap")

@@ -140,7 +140,6 @@ async def ingest_async(
     """The async form of ``ingest``; ``workers`` extraction processes (default: CPUs, max 4)."""
     started = datetime.now(UTC)
     now = now or started
-    registry.ensure_tables(store)
     sources = registry.all_sources(settings, store) if include_sources else []
     # Each worker imports trafilatura (~100 MB): a few are enough to keep up with the network.
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers

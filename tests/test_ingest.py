@@ -464,7 +464,6 @@ def test_pages_disallowed_by_robots_are_not_fetched(
 
 
 def test_feed_items_are_forgotten_after_a_month(tmp_path: Path, store: Store) -> None:
-    registry.ensure_tables(store)
     now = datetime(2026, 11, 25, tzinfo=UTC)
     registry.mark_items(store, [("f", "old", "", "a1")], now - timedelta(days=31))
     registry.mark_items(store, [("f", "new", "", "a2")], now - timedelta(days=2))

@@ -163,7 +163,9 @@ def today(
     if estimate:
         from briefing.estimate import estimate_today
 
-        for line in estimate_today(settings, day=day.date() if day else None).lines():
+        planned = estimate_today(settings, day=day.date() if day else None, urls=urls,
+                                 fetch_sources=not no_ingest)
+        for line in planned.lines():
             click.echo(line)
         return
     if settings.log_file:

@@ -23,8 +23,8 @@ from briefing.ingest import (
     ingest,
     report_lines,
 )
-from briefing.sources import registry
 from briefing.models import Article, RawDocument, Skipped
+from briefing.sources import registry
 from briefing.store import Store
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$", r"::1$"])

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from briefing.compose import defang
 from briefing.config import Settings
 from briefing.errors import NothingToReportError, SourceError
 from briefing.extract import extract_many
 from briefing.group import group
+from briefing.links import defang
 from briefing.models import (
     Article,
     Coverage,

@@ -12,56 +12,23 @@ import hashlib
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefing.errors import StoreError
+from briefing.links import canonical_url, clean_url
 from briefing.migrations import connect
 from briefing.models import Article, DateSource, SourceKind, SourceRef
+from briefing.text import fold
 
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_hsenc|_hsmi"
-    r"|ref|ref_src|cmpid|ocid|smid|sr_share|at_medium|at_campaign|src)$",
-    re.IGNORECASE,
-)
-
-
-def clean_url(url: str | None) -> str | None:
-    """An http(s) URL without tracking parameters or fragment, for display; else None."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not _TRACKING.match(k)]
-    )
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The key two URLs of one article share: also without ``www.`` or trailing slash."""
-    cleaned = clean_url(url)
-    if cleaned is None:
-        return None
-    parts = urlsplit(cleaned)
-    host = (parts.hostname or "").removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), query, ""))
-
+__all__ = ["Store", "canonical_url", "clean_url", "normalise_text", "text_hash"]
 
 def normalise_text(text: str) -> str:
-    """Text folded for comparison: Unicode NFKC, lower case, words only."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", folded))
+    """Text folded for comparison (``text.fold``), words only: what the hash is taken of."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def text_hash(text: str) -> str:

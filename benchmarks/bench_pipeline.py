@@ -202,7 +202,7 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     from briefing.extract import extract_many
     from briefing.group import group
     from briefing.models import Coverage, Skipped, SummaryOptions
-    from briefing.pipeline import select, window
+    from briefing.prepare import select, window
     from briefing.render import render
     from briefing.sources import inbox
     from briefing.store import Store
@@ -303,15 +303,11 @@ def extract_worker(inbox_dir: Path, workers: int) -> dict[str, Any]:
 
 
 def _leading(developments: list[Any]) -> tuple[list[Any], list[str]]:
-    """run_today's cut to the leading developments (max_developments), when it has one."""
-    from briefing import pipeline
+    """prepare_day's cut to the leading developments (``max_developments``)."""
     from briefing.config import Settings
+    from briefing.prepare import leading
 
-    leading = getattr(pipeline, "_leading", None)
-    limit = getattr(Settings(), "max_developments", None)
-    if leading is None or limit is None:
-        return developments, []
-    shown, notes = leading(developments, limit)
+    shown, notes = leading(developments, Settings().max_developments)
     return list(shown), list(notes)
 
 

@@ -243,6 +243,7 @@ class _Run:
             _parse, (result.content, result.url, result.fetched_at, result.media_type)
         )
         report.warnings.extend(feed.warnings)
+        report.malformed = feed.malformed
         report.items = len(feed.items)
         seen = registry.seen_items(self.store, source.url)
         fresh: list[FeedItem] = []

@@ -42,6 +42,7 @@ class SourceReport(BaseModel):
     failed_items: list[Skipped] = Field(default_factory=list)  # pages that could not be read
     summaries_used: int = 0
     warnings: list[str] = Field(default_factory=list)
+    malformed: bool = False  # the feed's XML was broken; its readable items were used
 
     @property
     def article_ids(self) -> list[str]:
@@ -102,7 +103,7 @@ def health_lines(report: IngestReport | Sequence[SourceReport]) -> list[str]:
             lines.append(
                 f"{s.name}: {s.summaries_used} article(s) from the feed summary (page unavailable)"
             )
-        if any("malformed" in w for w in s.warnings):
+        if s.malformed:
             lines.append(f"{s.name}: the feed is malformed; its readable items were used")
     return lines
 

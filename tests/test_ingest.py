@@ -23,7 +23,7 @@ from briefing.ingest import (
     ingest,
     report_lines,
 )
-from briefing.models import Article, RawDocument, Skipped
+from briefing.models import Article, RawDocument, Skipped, SourceKind
 from briefing.sources import registry
 from briefing.store import Store
 
@@ -119,6 +119,24 @@ def test_a_page_that_breaks_the_parser_costs_that_page_only(
     [failed] = wire.failed_items
     assert failed.location == server.url("/news/river-flood", "wire.test")
     assert failed.reason.startswith("extraction failed (ValueError: parser tripped")
+
+
+def test_a_feed_page_and_the_same_saved_page_read_the_same(
+    tmp_path: Path, server: TestServer, store: Store
+) -> None:
+    publish(server, "wire.test", ["harbour closure"])
+    report = run(make_settings(tmp_path, [source(server, "wire.test")]), store)
+    fetched = store.get(report.sources[0].added[0])
+    saved = tmp_path / "harbour-closure.html"
+    saved.write_bytes(article_page("Harbour Closure", story("harbour closure")))
+    from_inbox = extract_safely(RawDocument(
+        kind=SourceKind.INBOX, location=str(saved), media_type="html", content=saved.read_bytes()
+    ))
+    assert isinstance(from_inbox, Article) and fetched is not None
+    # One extraction service: the same bytes give the same article whichever source read them.
+    assert (fetched.title, fetched.text, fetched.language) == (
+        from_inbox.title, from_inbox.text, from_inbox.language
+    )
 
 
 def test_re_ingest_adds_nothing_and_fetches_no_page_twice(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from briefing import language
 from briefing.config import Settings
 from briefing.errors import NothingToReportError, SourceError
 from briefing.extract import extract_many
@@ -161,6 +162,7 @@ def prepare_day(
     """
     say = progress or (lambda message: None)
     now = now or datetime.now(UTC)
+    language.preload()  # a fixed cost paid on another core while the sources are read
     start, end = window(day, now, settings.window_hours, settings.timezone)
     gathered = gather(settings, start, end, now=now, urls=urls, fetch_sources=fetch_sources,
                       extra_documents=extra_documents, say=say)

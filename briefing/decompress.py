@@ -88,7 +88,7 @@ def _decoder(url: str, content_encoding: str) -> _Decoder:
     if not codings:
         return _Identity()
     if len(codings) > 1:
-        raise FetchError(f"{url}: layered content-encoding {content_encoding!r} refused")
+        raise FetchError(f"layered content-encoding {content_encoding!r} refused", location=url)
     coding = codings[0]
     if coding in ("gzip", "x-gzip"):
         return _Zlib(gzip=True)
@@ -96,7 +96,7 @@ def _decoder(url: str, content_encoding: str) -> _Decoder:
         return _Zlib(gzip=False)
     if coding == "br" and _brotli_available():
         return _Brotli()
-    raise FetchError(f"{url}: unsupported content-encoding {content_encoding!r}")
+    raise FetchError(f"unsupported content-encoding {content_encoding!r}", location=url)
 
 
 async def read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
@@ -107,14 +107,14 @@ async def read_capped(url: str, response: httpx.Response, max_bytes: int) -> byt
     async for raw in response.aiter_raw():
         received += len(raw)
         if received > max_bytes:
-            raise FetchError(f"{url}: response is over the {max_bytes}-byte cap")
+            raise FetchError(f"response is over the {max_bytes}-byte cap", location=url)
         try:
             piece = decoder.decode(raw, max_bytes - len(body))
         except (zlib.error, OSError, ValueError) as exc:
-            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
+            raise FetchError(f"cannot decompress the response ({exc})", location=url) from None
         except Exception as exc:  # brotli.error does not derive from a stdlib error
-            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
+            raise FetchError(f"cannot decompress the response ({exc})", location=url) from None
         body += piece
         if len(body) > max_bytes:
-            raise FetchError(f"{url}: decompressed response is over the {max_bytes}-byte cap")
+            raise FetchError(f"decompressed response is over the {max_bytes}-byte cap", location=url)
     return bytes(body)

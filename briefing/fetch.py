@@ -225,7 +225,7 @@ class Fetcher:
                 current = result
                 continue
             return result.model_copy(update={"requested_url": url, "redirects": hops})
-        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects")
+        raise FetchError(f"more than {self.settings.max_redirects} redirects", location=url)
 
     async def _hop(
         self,
@@ -252,7 +252,7 @@ class Fetcher:
                     f"{url}: no complete answer within {self.settings.timeout:g}s"
                 ) from None
             except httpx.TransportError as exc:
-                raise FetchError(f"{url}: {_describe_transport(exc)}") from None
+                raise FetchError(_describe_transport(exc), location=url) from None
             finally:
                 gate.next_at = time.monotonic() + max(gate.delay, self.settings.per_host_delay)
 
@@ -271,7 +271,7 @@ class Fetcher:
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(f"{url}: redirect without a Location header")
+                    raise FetchError("redirect without a Location header", location=url)
                 return str(urljoin(url, location.strip()))
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
@@ -298,7 +298,7 @@ class Fetcher:
                 raise ContentTypeError(f"{url}: unexpected content type {media_type}", media_type)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{url}: {declared} bytes is over the {max_bytes}-byte cap")
+                raise FetchError(f"{declared} bytes is over the {max_bytes}-byte cap", location=url)
             body = await read_capped(url, response, max_bytes)
             charset = response.charset_encoding
         return FetchResult(
@@ -333,9 +333,9 @@ class Fetcher:
         if rules is _ALLOW_ALL:
             return
         if isinstance(rules, str):
-            raise FetchError(f"{target}: {rules}")
+            raise FetchError(rules, location=str(target))
         if not rules.can_fetch(self.settings.user_agent, str(target)):
-            raise FetchError(f"{target}: disallowed by the site's robots.txt")
+            raise FetchError("disallowed by the site's robots.txt", location=str(target))
 
     def _rules(self, origin: str, host: str, body: str | None) -> RobotFileParser | str:
         if body is None:
@@ -385,7 +385,7 @@ class Fetcher:
                 # The site is unreachable (timeout, TLS, refused): remember why, so the
                 # pages behind it fail at once instead of each waiting out a deadline.
                 log.warning("robots.txt for %s unavailable (%s): not crawling it", origin, exc)
-                return str(exc).removeprefix(f"{url}: ")
+                return exc.reason_for(url)
             if isinstance(result, str):
                 url = result
                 continue

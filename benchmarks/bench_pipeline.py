@@ -208,12 +208,15 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     from briefing.store import Store
     from briefing.verify import verify, widen_citations
 
+    from briefing import language
+
     logging.disable(logging.WARNING)  # the injection pages warn; not what we time
     sampler = TreeSampler()
     sampler.start()
     timer = Timer()
     rss_start = current_rss()
     wall = time.perf_counter()
+    language.preload()  # as prepare_day does: the model loads while the inbox is read
     start, end = window(DAY, hours=24)
     db = work / "brief.db"
     for suffix in ("", "-wal", "-shm"):

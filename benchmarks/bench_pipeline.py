@@ -196,6 +196,7 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     rest of that loop is read+extract (reading, the workers' extraction not overlapped
     with storing, and the hand-over).
     """
+    from briefing import language
     from briefing.backends.extractive import ExtractiveBackend
     from briefing.compose import compose
     from briefing.errors import SourceError
@@ -207,8 +208,6 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     from briefing.sources import inbox
     from briefing.store import Store
     from briefing.verify import verify, widen_citations
-
-    from briefing import language
 
     logging.disable(logging.WARNING)  # the injection pages warn; not what we time
     sampler = TreeSampler()

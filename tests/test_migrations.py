@@ -188,3 +188,32 @@ def test_settings_store_opens_for_every_owner(tmp_path: Path) -> None:
     log.close()
     with Store(settings.db_path) as store:
         assert [s.name for s in registry.user_sources(store)] == ["wire"]
+
+
+def test_two_runs_opening_an_old_store_at_once_upgrade_it_once(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "old.db"
+    _old_store(path)
+    errors: list[BaseException] = []
+    gate = threading.Barrier(4)
+
+    def open_it() -> None:
+        try:
+            gate.wait()
+            connect(path).close()
+        except BaseException as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db = sqlite3.connect(path)
+    names = [r[0] for r in db.execute("SELECT name FROM migrations")]
+    db.close()
+    assert sorted(names) == sorted(name for name, _ in MIGRATIONS)
+    with Store(path) as store:
+        assert store.get("a1b2") is not None

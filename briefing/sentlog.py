@@ -8,7 +8,6 @@ take turns, so each recipient gets one copy.
 from __future__ import annotations
 
 import fcntl
-import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,8 +18,6 @@ from pathlib import Path
 from briefing.config import Settings
 from briefing.errors import ConfigError, DeliveryError
 from briefing.migrations import connect as open_database
-
-log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0  # seconds a run waits for an overlapping run to finish
 

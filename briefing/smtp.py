@@ -19,9 +19,7 @@ from pathlib import Path
 
 from briefing.config import EmailSettings
 from briefing.errors import ConfigError, DeliveryError
-from briefing.message import (
-    clean_header,
-)
+from briefing.message import clean_header
 
 log = logging.getLogger(__name__)
 

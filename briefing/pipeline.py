@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from briefing import archive, continuity
 from briefing.backends.base import SummaryBackend
 from briefing.compose import compose, defang
 from briefing.config import Settings
@@ -186,6 +187,8 @@ def run_today(
     gathered = gather(settings, start, end, now=now, urls=urls, fetch_sources=fetch_sources,
                       extra_documents=extra_documents, say=say)
     articles, out_of_window = select(gathered.candidates, start, end, keep=gathered.requested)
+    articles, briefed = continuity.unbriefed(
+        settings.db_path, settings.out_dir, (day or end.date()).isoformat(), articles)
     coverage = Coverage(
         articles_read=len(gathered.candidates) + len(gathered.skipped),
         out_of_window=out_of_window,
@@ -220,8 +223,11 @@ def run_today(
         title=f"{settings.title} — {day_label}", date=day_label, period=(start, end),
         generated_at=now, warning=gathered.warning or _staleness(articles),
     )
+    sitrep = continuity.annotate(settings.db_path, settings.out_dir, sitrep, briefed)
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
+    archive.publish(settings.db_path, settings.out_dir, sitrep, settings.title,
+                    settings.templates_dir)
     return RunResult(sitrep=sitrep, paths=paths, articles=articles)
 
 

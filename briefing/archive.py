@@ -1,16 +1,18 @@
 """Archive: the output folder's index.html, Atom feed and previous/next links.
 
 After each briefing is written, ``publish`` records it in the store (see history.py)
-and rewrites three kinds of static file from that record: ``index.html`` listing every
-briefing with its top takeaways, ``feed.atom`` with one entry per briefing, and the
-navigation line inside each HTML briefing (between the template's ``archive-nav``
-markers), so yesterday's page gains its link to today's. No server, no script.
+and, when HTML is among the formats, rewrites three kinds of static file from that
+record: ``index.html`` listing every briefing with its top takeaways, ``feed.atom``
+with one entry per briefing, and the navigation line inside each HTML briefing (between
+the template's ``archive-nav`` markers), so yesterday's page gains its link to today's.
+No server, no script.
 """
 
 from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -46,12 +48,15 @@ class Entry:
 
 
 def publish(
-    db_path: Path, out_dir: Path, sitrep: Sitrep, title: str, templates_dir: Path | None = None
+    db_path: Path, out_dir: Path, sitrep: Sitrep, title: str,
+    templates_dir: Path | None = None, formats: Sequence[str] = ("html",),
 ) -> dict[str, Path]:
-    """Record the briefing, then rewrite the index, the feed and every page's navigation."""
+    """Record the briefing; with HTML, rewrite the index, the feed and each page's links."""
     with Store(db_path) as store:
         record(store, out_dir, sitrep)
         entries = archive_entries(out_dir, all_briefings(store, out_dir))
+    if "html" not in formats:
+        return {}  # the archive is for browsing: no pages asked for, no index either
     index = out_dir / INDEX
     _write(index, render_index(entries, title, templates_dir))
     feed = out_dir / FEED

@@ -10,6 +10,7 @@ articles and points: what the next day is compared with).
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,12 +138,11 @@ def all_briefings(store: Store, out_dir: Path) -> list[PastBriefing]:
     return [_briefing(r) for r in rows]
 
 
-def _briefing(row: object) -> PastBriefing:
-    get = row.__getitem__  # sqlite3.Row
+def _briefing(row: sqlite3.Row) -> PastBriefing:
     return PastBriefing(
-        date=get("date"), title=get("title"),
-        generated_at=datetime.fromisoformat(get("generated_at")),
-        takeaways=json.loads(get("takeaways")),
+        date=row["date"], title=row["title"],
+        generated_at=datetime.fromisoformat(row["generated_at"]),
+        takeaways=json.loads(row["takeaways"]),
     )
 
 
@@ -173,7 +173,7 @@ def record(store: Store, out_dir: Path, sitrep: Sitrep) -> None:
                 "INSERT INTO briefing_developments (out_dir, date, position, headline, status,"
                 " last_reported, article_ids, points) VALUES (?,?,?,?,?,?,?,?)",
                 (key, day, position, dev.headline.text, dev.status,
-                 _last_reported(dev.status, dev.previously and dev.previously.headline,
+                 _last_reported(dev.status, dev.previously.headline if dev.previously else None,
                                 earlier, day),
                  json.dumps(ids), json.dumps([p.text for p in dev.points])),
             )

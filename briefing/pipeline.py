@@ -227,7 +227,7 @@ def run_today(
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
     archive.publish(settings.db_path, settings.out_dir, sitrep, settings.title,
-                    settings.templates_dir)
+                    settings.templates_dir, settings.formats)
     return RunResult(sitrep=sitrep, paths=paths, articles=articles)
 
 

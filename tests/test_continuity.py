@@ -160,3 +160,31 @@ def test_markdown_shows_the_changes(three_days: dict[str, Any]) -> None:
     assert f"(last reported {DAYS[0]})" in text
     day3 = (settings.out_dir / f"sitrep-{DAYS[2]}.md").read_text()
     assert "\\[ONGOING\\]" in day3 and "*(reported before)*" in day3
+
+
+def test_continuity_is_the_same_on_the_llm_path(tmp_path: Path) -> None:
+    from tests import llm_support
+    from tests.scripted_server import ScriptedServer
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with ScriptedServer() as server:
+        settings = _settings(tmp_path, inbox, ["json"]).model_copy(update={
+            "backend": "openai", "llm": llm_support.settings(server.base_url)})
+        days = []
+        for n, day in enumerate(DAYS[:2], start=1):
+            for path in (FIXTURES / f"day{n}").iterdir():
+                shutil.copy(path, inbox / path.name)
+            days.append(_run(settings, day))
+    day1, day2 = days
+    assert day2["backend"] == "openai" and day2["since"] == DAYS[0]
+    statuses = sorted(d["status"] for d in day2["developments"])
+    assert statuses == ["new", "updated"]
+    updated = next(d for d in day2["developments"] if d["status"] == "updated")
+    strike_day1 = next(d for d in day1["developments"]
+                       if any("Marenport" in s["title"] for s in day1["sources"]
+                              if s["number"] in d["sources"]))
+    assert updated["previously"] == {"date": DAYS[0],
+                                     "headline": strike_day1["headline"]["text"]}
+    assert any(p["seen_before"] is False for p in updated["points"])
+    assert len(day2["no_new_reporting"]) == 2  # the wildfire and the undated feature

@@ -47,13 +47,8 @@ def rotation(clusters: list[tuple[list[Article], list[Article]]], shift: int,
     role = {i: (i + shift) % 3 for i in range(n)}  # 0: A (quiet), 1: B (continues), 2: C (new)
     yesterday = [i for i in range(n) if role[i] in (0, 1)]
     today = [i for i in range(n) if role[i] in (1, 2)]
-    saved = continuity.SAME_STORY
-    continuity.SAME_STORY = threshold
-    try:
-        pairs = continuity.match([clusters[i][1] for i in today],
-                                 [clusters[j][0] for j in yesterday])
-    finally:
-        continuity.SAME_STORY = saved
+    pairs = continuity.match([clusters[i][1] for i in today],
+                             [clusters[j][0] for j in yesterday], threshold)
     counts = {"continuing": 0, "right": 0, "wrong": 0, "missed": 0, "new": 0, "new_matched": 0}
     for t, i in enumerate(today):
         got = yesterday[pairs[t]] if t in pairs else None

@@ -95,7 +95,8 @@ def _texts(store: Store, groups: Sequence[Sequence[str]]) -> dict[str, Article]:
 
 
 def match(
-    today: Sequence[Sequence[Article]], earlier: Sequence[Sequence[Article]]
+    today: Sequence[Sequence[Article]], earlier: Sequence[Sequence[Article]],
+    threshold: float = SAME_STORY,
 ) -> dict[int, int]:
     """Today's development index -> the earlier development it continues, one to one.
 
@@ -111,7 +112,7 @@ def match(
     pairs: dict[int, int] = {}
     taken: set[int] = set()
     for similarity, i, j in scored:
-        if similarity < SAME_STORY:
+        if similarity < threshold:
             break
         if i not in pairs and j not in taken:
             pairs[i] = j

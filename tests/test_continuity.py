@@ -160,6 +160,7 @@ def test_markdown_shows_the_changes(three_days: dict[str, Any]) -> None:
     assert f"(last reported {DAYS[0]})" in text
     day3 = (settings.out_dir / f"sitrep-{DAYS[2]}.md").read_text()
     assert "\\[ONGOING\\]" in day3 and "*(reported before)*" in day3
+    assert "- **ONGOING** 1 development with no new facts." in day3
 
 
 def test_continuity_is_the_same_on_the_llm_path(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ Three tables, keyed by the output folder's absolute path and the briefing's date
 output folders sharing one store keep separate histories: ``briefings`` (title, time,
 takeaways: the archive), ``briefing_articles`` (which articles each briefing used: an
 article is briefed once) and ``briefing_developments`` (each development's headline,
-articles and points: what the next day is compared with).
+articles and points: what the next day is compared with). Their schema is migration
+``m007_briefing_history`` in migrations.py.
 """
 
 from __future__ import annotations
@@ -17,36 +18,6 @@ from pathlib import Path
 
 from briefing.models import Sitrep
 from briefing.store import Store
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS briefings (
-    out_dir TEXT NOT NULL,
-    date TEXT NOT NULL,
-    title TEXT NOT NULL,
-    generated_at TEXT NOT NULL,
-    takeaways TEXT NOT NULL DEFAULT '[]',
-    PRIMARY KEY (out_dir, date)
-);
-CREATE TABLE IF NOT EXISTS briefing_articles (
-    out_dir TEXT NOT NULL,
-    date TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    undated INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (out_dir, date, article_id)
-);
-CREATE INDEX IF NOT EXISTS briefing_articles_article ON briefing_articles(article_id);
-CREATE TABLE IF NOT EXISTS briefing_developments (
-    out_dir TEXT NOT NULL,
-    date TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    headline TEXT NOT NULL,
-    status TEXT NOT NULL,
-    last_reported TEXT NOT NULL,
-    article_ids TEXT NOT NULL,
-    points TEXT NOT NULL,
-    PRIMARY KEY (out_dir, date, position)
-);
-"""
 
 
 @dataclass
@@ -75,18 +46,12 @@ def folder_key(out_dir: Path) -> str:
     return str(Path(out_dir).expanduser().resolve())
 
 
-def ensure(store: Store) -> None:
-    """Create the history tables in a store that lacks them."""
-    store.db.executescript(SCHEMA)
-
-
 def briefed_before(store: Store, out_dir: Path, day: str, ids: list[str]) -> dict[str, str]:
     """Of ``ids``, those another briefing already claims, with that briefing's date.
 
     A dated article belongs to the earliest briefing that used it; an undated one to
     the first briefing that saw it, whatever day that briefing covers.
     """
-    ensure(store)
     claimed: dict[str, str] = {}
     for article_id in ids:
         row = store.db.execute(
@@ -101,7 +66,6 @@ def briefed_before(store: Store, out_dir: Path, day: str, ids: list[str]) -> dic
 
 def previous(store: Store, out_dir: Path, day: str) -> PastBriefing | None:
     """The latest briefing for this output folder before ``day``, with its developments."""
-    ensure(store)
     row = store.db.execute(
         "SELECT date FROM briefings WHERE out_dir = ? AND date < ? ORDER BY date DESC LIMIT 1",
         (folder_key(out_dir), day),
@@ -131,7 +95,6 @@ def load(store: Store, out_dir: Path, day: str) -> PastBriefing | None:
 
 def all_briefings(store: Store, out_dir: Path) -> list[PastBriefing]:
     """Every recorded briefing for this output folder, oldest first (no developments)."""
-    ensure(store)
     rows = store.db.execute(
         "SELECT * FROM briefings WHERE out_dir = ? ORDER BY date", (folder_key(out_dir),)
     ).fetchall()
@@ -148,7 +111,6 @@ def _briefing(row: sqlite3.Row) -> PastBriefing:
 
 def record(store: Store, out_dir: Path, sitrep: Sitrep) -> None:
     """Remember what this briefing used and said; a re-run of the day replaces it."""
-    ensure(store)
     key, day = folder_key(out_dir), sitrep.date
     earlier = previous(store, out_dir, day)
     by_number = {s.number: s for s in sitrep.sources}

@@ -132,12 +132,14 @@ def test_rerunning_a_day_gives_the_same_briefing(three_days: dict[str, Any]) -> 
     # Run again after day three: the inbox now also holds day three's file, which
     # only changes what was read, not one word of the briefing.
     first, again = three_days[DAYS[1]], three_days["rerun"]
-    read = ("articles_read", "out_of_window")
+    read = ("articles_read", "out_of_window", "left_out")
     assert {k: v for k, v in again.items() if k != "coverage"} == {
         k: v for k, v in first.items() if k != "coverage"}
     assert {k: v for k, v in again["coverage"].items() if k not in read} == {
         k: v for k, v in first["coverage"].items() if k not in read}
     assert again["coverage"]["out_of_window"] == first["coverage"]["out_of_window"] + 1
+    assert [e["title"] for e in again["coverage"]["left_out"]] == [
+        "Vote count suspended in Norvale over missing ballot boxes"]
 
 
 def test_rerunning_the_first_day_keeps_its_undated_feature(tmp_path: Path) -> None:
@@ -189,3 +191,13 @@ def test_continuity_is_the_same_on_the_llm_path(tmp_path: Path) -> None:
                                      "headline": strike_day1["headline"]["text"]}
     assert any(p["seen_before"] is False for p in updated["points"])
     assert len(day2["no_new_reporting"]) == 2  # the wildfire and the undated feature
+
+
+def test_history_tables_come_from_a_numbered_migration(tmp_path: Path) -> None:
+    from briefing.migrations import applied
+    from briefing.store import Store
+
+    with Store(tmp_path / "brief.db") as store:
+        assert "m007_briefing_history" in applied(store.db)
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+    assert {"briefings", "briefing_articles", "briefing_developments"} <= tables

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 from briefing.config import EmailSettings
 from briefing.errors import ConfigError, DeliveryError
-from briefing.models import DevelopmentSection, Sitrep, SourceEntry
-from briefing.render import template_env
+from briefing.models import DevelopmentSection, Sitrep
+from briefing.render import briefing_context, render_template, template_env
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +93,6 @@ def check_address(value: str, key: str) -> tuple[str, str]:
     return header_form, addr
 
 
-def _safe_link(url: str | None) -> str | None:
-    """Only plain http(s) URLs become links; anything else stays text."""
-    if not url or UNSAFE_CHARS.search(url) or any(ch.isspace() for ch in url):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
-
-
 def list_unsubscribe_header(value: str) -> str:
     if UNSAFE_CHARS.search(value) or any(ch.isspace() for ch in value):
         raise ConfigError("bad setting 'email.list_unsubscribe': it must be one mailto: or URL")
@@ -111,26 +103,6 @@ def list_unsubscribe_header(value: str) -> str:
 
 
 # ---------------------------------------------------------------- bodies
-
-
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _marks(item: Any) -> str:
-    """Citation markers for the text body: `` [1][3]`` plus ``(unverified)``."""
-    marks = "".join(f"[{n}]" for n in item.sources)
-    marks = f" {marks}" if marks else ""
-    return marks if getattr(item, "verified", True) else f"{marks} (unverified)"
-
-
-def _source_date(source: SourceEntry) -> str:
-    if source.published_at is not None:
-        return f", {_when(source.published_at)}"
-    return ", undated" if source.undated else ""
 
 
 @dataclass(frozen=True)
@@ -147,19 +119,14 @@ def render_bodies(sitrep: Sitrep, templates_dir: Path | None, pdf_name: str | No
     env = template_env(templates_dir)
     # Escaping and whitespace are decided here, not by the shared environment's settings.
     blocks: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True}
-    html_t = env.overlay(autoescape=True, **blocks).get_template("email.html.j2")
-    text_t = env.overlay(autoescape=False, **blocks).get_template("email.txt.j2")
-    links = {s.number: _safe_link(s.url) for s in sitrep.sources}
-    period = f"{_when(sitrep.period_start)} to {_when(sitrep.period_end)}"
+    html_env = env.overlay(autoescape=True, **blocks)
+    text_env = env.overlay(autoescape=False, **blocks)
 
     def render(shown: list[DevelopmentSection]) -> tuple[str, str]:
-        ctx: dict[str, Any] = {
-            "sitrep": sitrep, "developments": shown, "links": links, "when": _when,
-            "marks": _marks, "source_date": _source_date,
-            "period": period, "omitted": len(sitrep.developments) - len(shown),
-            "pdf_name": pdf_name,
-        }
-        return html_t.render(ctx), text_t.render(ctx)
+        # The same context as the Markdown, HTML and PDF briefing: one voice everywhere.
+        ctx = briefing_context(sitrep, developments=shown, pdf_name=pdf_name)
+        return (render_template(html_env, "email.html.j2", ctx),
+                render_template(text_env, "email.txt.j2", ctx))
 
     count = len(sitrep.developments)
     html, text = render(sitrep.developments)

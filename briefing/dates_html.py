@@ -27,7 +27,7 @@ _ELSEWHERE = re.compile(
     r"comment|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
     r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
     r"weather|clock|today|current-?date|topbar|top-bar|navbar|menu|nav\b|share|social|"
-    r"carousel|slider|gallery|\bads?\b|advert|archive|calendar|event|disqus",
+    r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",
     re.IGNORECASE,
 )
 _SKIP_TAGS = {"figure", "figcaption", "aside", "nav", "footer", "form", "select", "option"}
@@ -201,25 +201,30 @@ def _from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or _excluded(element):
             continue
-        if (when := parse_text_date(text, fetched_at)) is not None:
+        if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             return when, "byline"
     return _near_headline(tree, fetched_at)
 
 
 def _near_headline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
-    """The first date in the few lines after the article's headline."""
+    """The first date in the text just after the headline: a byline or a dateline."""
     headlines = tree.xpath("//article//h1 | //main//h1") or tree.xpath("//h1")
     if not headlines:
         return None
-    seen = 0
-    for element in headlines[0].itersiblings():
-        if not isinstance(element.tag, str) or _excluded(element):
+    american = _american(tree)
+    budget = 400  # characters of text read after the headline: the byline and lede
+    texts = headlines[0].xpath(".//text()") + headlines[0].xpath("following::text()")[:200]
+    for text in texts:
+        parent = text.getparent()
+        if parent is None or parent.tag in ("script", "style") or _excluded(parent):
             continue
-        text = " ".join(element.text_content().split())
-        seen += 1
-        if text and len(text) <= 200 and (when := parse_text_date(text, fetched_at)):
+        line = " ".join(str(text).split())
+        if not line:
+            continue
+        if (when := parse_text_date(line[:200], fetched_at, american)) is not None:
             return when, "byline"
-        if seen >= 4:
+        budget -= len(line)
+        if budget <= 0:
             break
     return None
 
@@ -299,7 +304,9 @@ def _printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or _excluded(element):
             continue
-        if (when := parse_text_date(text, fetched_at)) is not None:
+        if _WIDGET.match(text):
+            continue  # "Monday, 7 July 2025" alone: the site's today's-date widget
+        if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             yield when
 
 
@@ -334,6 +341,21 @@ def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evi
     printed by the headline is what the reader sees.
     """
     printed = list(itertools.islice(_printed_dates(tree, fetched_at), 6))
-    if not printed or found[0].date() in {when.date() for when in printed}:
+    days = {when.date() for when in printed}
+    # Many different days are a list of other stories, not this one's byline.
+    if not printed or found[0].date() in days or len(days) >= 3:
         return found
     return printed[0], "byline"
+
+
+_WIDGET = re.compile(
+    r"^(?:(mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[^:]*$",
+    re.IGNORECASE,
+)
+
+
+def _american(tree: Any) -> bool:
+    """True when the page says it is in US English, where 06/01 is June 1st."""
+    lang = (tree.get("lang") or tree.get("xml:lang") or "").lower()
+    return lang in ("en-us", "en_us")

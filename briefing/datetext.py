@@ -66,12 +66,15 @@ def parse_datetime(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def parse_text_date(text: str, fetched_at: datetime | None = None) -> datetime | None:
+def parse_text_date(
+    text: str, fetched_at: datetime | None = None, month_first: bool = False
+) -> datetime | None:
     """The first date in a line of text: ISO, '15.03.2027', '1 December 2026 9:12 a.m. EET'.
 
-    "3 hours ago" counts only when the fetch time is known.
+    "3 hours ago" counts only when the fetch time is known; ``month_first`` reads
+    06/01/2020 the American way (pages in US English).
     """
-    found = _first_date(text)
+    found = _first_date(text, month_first)
     if found is None:
         if fetched_at is not None and (relative := _RELATIVE.search(text)):
             return _ago(relative, fetched_at)
@@ -93,12 +96,12 @@ def parse_text_date(text: str, fetched_at: datetime | None = None) -> datetime |
     return day.replace(hour=hour, minute=minute, tzinfo=zone or UTC)
 
 
-def _first_date(text: str) -> tuple[datetime, str, tzinfo | None] | None:
+def _first_date(text: str, month_first: bool) -> tuple[datetime, str, tzinfo | None] | None:
     """The earliest date in the text, what follows it, and an ISO offset if it had one."""
     best: tuple[int, datetime, str, tzinfo | None] | None = None
     for pattern in (_ISO, _NUMERIC, _DAY_FIRST, _MONTH_FIRST):
         for match in pattern.finditer(text):
-            day = _day(pattern, match)
+            day = _day(pattern, match, month_first)
             if day is None:
                 continue
             if best is None or match.start() < best[0]:
@@ -115,15 +118,16 @@ def _first_date(text: str) -> tuple[datetime, str, tzinfo | None] | None:
     return (best[1], best[2], best[3]) if best else None
 
 
-def _day(pattern: re.Pattern[str], match: re.Match[str]) -> datetime | None:
+def _day(pattern: re.Pattern[str], match: re.Match[str], month_first: bool) -> datetime | None:
     """The calendar day a match names, or None when it is no real date."""
     if pattern is _ISO:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     elif pattern is _NUMERIC:
         first, second, year = int(match[1]), int(match[3]), int(match[4])
-        # Day first, as most of the world writes it, unless only month first can be
-        # right (03/13/2027); "06/01" stays the 6th of January.
-        day, month = (second, first) if second > 12 else (first, second)
+        # Day first, as most of the world writes it (always with dots), unless only
+        # month first can be right (03/13/2027) or the page is in US English.
+        american = month_first and match[2] == "/" and first <= 12
+        day, month = (second, first) if second > 12 or american else (first, second)
     elif pattern is _DAY_FIRST:
         day, month, year = int(match[1]), MONTHS[match[2].lower()], int(match[3])
     else:

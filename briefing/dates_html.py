@@ -206,13 +206,18 @@ def _from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
     return _near_headline(tree, fetched_at)
 
 
-def _near_headline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
-    """The first date in the text just after the headline: a byline or a dateline."""
+def _near_headline(
+    tree: Any, fetched_at: datetime | None, budget: int = 400, line_limit: int = 200
+) -> Evidence | None:
+    """The first date in the text just after the headline: a byline or a dateline.
+
+    ``budget`` is how many characters of text are read after the headline (the byline
+    and the lede); ``line_limit`` the longest text node read as a byline.
+    """
     headlines = tree.xpath("//article//h1 | //main//h1") or tree.xpath("//h1")
     if not headlines:
         return None
     american = _american(tree)
-    budget = 400  # characters of text read after the headline: the byline and lede
     texts = headlines[0].xpath(".//text()") + headlines[0].xpath("following::text()")[:200]
     for text in texts:
         parent = text.getparent()
@@ -221,7 +226,7 @@ def _near_headline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
         line = " ".join(str(text).split())
         if not line:
             continue
-        if (when := parse_text_date(line[:200], fetched_at, american)) is not None:
+        if len(line) <= line_limit and (when := parse_text_date(line, fetched_at, american)):
             return when, "byline"
         budget -= len(line)
         if budget <= 0:
@@ -340,6 +345,9 @@ def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evi
     Metadata goes stale (a template's first-version date, a re-publication); the date
     printed by the headline is what the reader sees.
     """
+    byline = _near_headline(tree, fetched_at, budget=250, line_limit=80)
+    if byline is not None:
+        return found if byline[0].date() == found[0].date() else byline
     printed = list(itertools.islice(_printed_dates(tree, fetched_at), 6))
     days = {when.date() for when in printed}
     # Many different days are a list of other stories, not this one's byline.

@@ -37,8 +37,13 @@ _ISO = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
 )
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\d.]*\d)")
-_DAY_FIRST = re.compile(rf"(?<!\w)(\d{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:de\s+)?{_MONTH},?\s*(?:de\s+)?(\d{{4}})(?!\d)")
-_MONTH_FIRST = re.compile(rf"(?<!\w){_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
+_DAY_FIRST = re.compile(
+    rf"(?<!\w)(\d{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:de\s+)?{_MONTH},?\s*(?:de\s+)?(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(
+    rf"(?<!\w){_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
 _CLOCK = re.compile(
     r"^[\s,|·•–—-]*(?:at|um|à|a las|alle|om|kl\.?)?\s*(\d{1,2})[:.h](\d{2})(?::\d{2})?\s*"
     r"(a\.?\s?m\.?|p\.?\s?m\.?|uhr|h)?\s*(?:\(?([a-z]{1,5}|[+-]\d{2}:?\d{2})(?![a-z])\)?)?",

@@ -40,11 +40,22 @@ class FoundDate(NamedTuple):
 
 
 def date_from_html(
-    html: str, tree: Any = None, url: str | None = None, fetched_at: datetime | None = None
+    html: str,
+    from_meta: datetime | None = None,
+    *,
+    tree: Any = None,
+    url: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> FoundDate | None:
-    """The page's publication time from its markup; ``tree`` saves a second parse."""
+    """The page's publication time from its markup; ``tree`` saves a second parse.
+
+    ``from_meta`` (a caller's own reading of the meta tags) is used only when the
+    page's evidence gives nothing; ``fetched_at`` dates "3 hours ago" and caps dates.
+    """
     found = html_date_evidence(html, tree, url, fetched_at)
-    return FoundDate(found[0], DateSource(found[1])) if found else None
+    if found is not None:
+        return FoundDate(found[0], DateSource(found[1]))
+    return FoundDate(from_meta, DateSource.META) if from_meta is not None else None
 
 
 _FIELDS = ("published", "published_at", "datePublished", "date", "pubDate", "created")
@@ -118,4 +129,4 @@ def _is_widget(line: str, index: int, headline: int) -> bool:
     """A bare untimed date above the headline, or any lone 'Monday, July 7, 2025'."""
     if _TIMED.search(line) or _BYLINE_CUE.search(line):
         return False
-    return index < headline or bool(_WEEKDAY.search(line)) and index != headline + 1
+    return index < headline or (bool(_WEEKDAY.search(line)) and index != headline + 1)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -38,13 +38,33 @@ _DATE_CLASS = re.compile(
 )
 _MODIFIED = re.compile(r"modif|update|edit|aktualisiert|changed|revised", re.IGNORECASE)
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "og:published_time",
-    "article:published", "datepublished", "published_time", "published-date",
-    "publish-date", "publish_date", "publishdate", "publication_date", "pubdate",
-    "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
-    "citation_publication_date", "citation_date", "sailthru.date", "parsely-pub-date",
-    "originalpublicationdate", "article.published", "ptime", "date_published",
-    "article_date_original", "cxenseparse:recs:publishtime", "og:pubdate",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "published_time",
+    "published-date",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "publication_date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "originalpublicationdate",
+    "article.published",
+    "ptime",
+    "date_published",
+    "article_date_original",
+    "cxenseparse:recs:publishtime",
+    "og:pubdate",
 )
 _PLAIN_META = ("dc.date", "dcterms.date", "date", "dc:date", "created", "released")
 _ARTICLE_TYPES = re.compile(
@@ -77,8 +97,8 @@ def html_date_evidence(
         found = _from_htmldate(html, fetched_at)
         return found if found and _plausible(found[0], fetched_at) else None
     readers: list[Callable[[], Evidence | None]] = [
-        lambda: _from_jsonld(tree),
         lambda: _from_meta(tree),
+        lambda: _from_jsonld(tree),
         lambda: _from_markup(tree),
         lambda: _from_byline(tree, fetched_at),
         lambda: _from_url(tree, url),
@@ -113,9 +133,10 @@ def _from_jsonld(tree: Any) -> Evidence | None:
             kind = str(node.get("@type", ""))
             for key in ("datePublished", "dateCreated"):
                 value = node.get(key)
-                if isinstance(value, str) and _ARTICLE_TYPES.search(kind or "article"):
-                    if (when := parse_datetime(value)) is not None:
-                        return when, "json-ld"
+                if not isinstance(value, str) or not _ARTICLE_TYPES.search(kind or "article"):
+                    continue
+                if (when := parse_datetime(value)) is not None:
+                    return when, "json-ld"
     return None
 
 
@@ -182,7 +203,9 @@ def _from_markup(tree: Any) -> Evidence | None:
             if _excluded(element) or _MODIFIED.search(element.get("class", "")):
                 continue
             for value in (
-                element.get("datetime"), element.get("content"), element.get("title"),
+                element.get("datetime"),
+                element.get("content"),
+                element.get("title"),
                 element.text_content(),
             ):
                 if value and (when := parse_datetime(value[:120])) is not None:
@@ -286,9 +309,9 @@ def _local_day(found: Evidence, html: str, tree: Any, fetched_at: datetime | Non
         shift = other.replace(tzinfo=None) - when.replace(tzinfo=None)
         if (other.hour, other.minute) != (0, 0):
             quarters = round(shift / timedelta(minutes=15))
-            offset = quarters * timedelta(minutes=15)
-            if abs(shift - offset) <= timedelta(minutes=20) and -12 <= quarters / 4 <= 14:
-                return when.astimezone(timezone(offset)), source
+            step = quarters * timedelta(minutes=15)
+            if abs(shift - step) <= timedelta(minutes=20) and -12 <= quarters / 4 <= 14:
+                return when.astimezone(timezone(step)), source
         elif other.date() == when.date() - timedelta(days=1):
             # Only the printed day is known: the smallest whole-hour offset reaching it.
             hours = when.hour + 1
@@ -335,7 +358,7 @@ def _site_offset(html: str, when: datetime) -> timezone | None:
         offsets[offset] += 1
     if not offsets:
         return None
-    (usual, count), = offsets.most_common(1)
+    ((usual, count),) = offsets.most_common(1)
     return timezone(usual) if usual and count >= 2 else None
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
-from briefing.dates import date_from_html, date_from_lines, parse_datetime
+from briefing.dates import date_from_fields, date_from_html, date_from_lines, parse_html
 from briefing.errors import SourceError
 from briefing.language import detect_language
 from briefing.models import Article, DateSource, RawDocument, SourceRef
@@ -35,18 +35,6 @@ _HIDDEN_XPATH = (
     "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
     " or contains(translate(@style,' ',''),'visibility:hidden')"
     " or contains(translate(@style,' ',''),'font-size:0')]"
-)
-_DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "pubdate",
-    "publishdate",
-    "sailthru.date",
-    "parsely-pub-date",
 )
 
 
@@ -65,10 +53,13 @@ def extract_document(raw: RawDocument) -> Article:
 
 
 def decode(content: bytes, location: str) -> str:
-    """Bytes to text: UTF-8 (or a BOM's encoding, or a declared HTML charset)."""
+    """Bytes to text: a BOM's encoding, a declared charset, UTF-8, else a detected one."""
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(f"{location}: binary file, not a saved article")
-    declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", content[:4096], re.I)
+    head = content[:4096]
+    declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", head, re.I) or re.search(
+        rb"^\s*<\?xml[^>]+encoding=[\"']([\w-]+)", head, re.I
+    )
     encodings = ["utf-8-sig"]
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
@@ -82,7 +73,25 @@ def decode(content: bytes, location: str) -> str:
         if _looks_binary(text):
             break
         return text
+    else:
+        # Saved pages without a (right) charset: guess as a browser would.
+        guessed = _detected(content)
+        if guessed is not None and not _looks_binary(guessed):
+            return guessed
     raise SourceError(f"{location}: not valid UTF-8 text (re-save the page as UTF-8)")
+
+
+def _detected(content: bytes) -> str | None:
+    """The text under charset_normalizer's best guess, else Windows-1252 (never fails)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return content.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return content.decode("cp1252", errors="replace")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
@@ -94,13 +103,14 @@ def _looks_binary(text: str) -> bool:
 
 
 def _from_html(html: str, raw: RawDocument) -> Article:
-    import lxml.html
     import trafilatura
 
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = parse_html(html)
     except Exception as exc:  # lxml raises several unrelated types on bad markup
         raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
+    # Dated before anything is removed (JSON-LD lives in <script>) or rejected.
+    found = date_from_html(html, tree=tree, url=raw.url, fetched_at=raw.fetched_at)
     meta = _html_metadata(tree)
     hidden_injections = _drop_hidden(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
@@ -121,7 +131,6 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         paragraphs = clean_lines(_visible_lines(html)).paragraphs
     if not paragraphs:
         raise SourceError(f"{raw.location}: no article text found in the page")
-    found = date_from_html(html, meta.get("published"))
     published = found.when if found else None
     article = Article(
         title=squash(meta.get("title") or getattr(document, "title", None) or ""),
@@ -137,16 +146,37 @@ def _from_html(html: str, raw: RawDocument) -> Article:
 
 
 _BLOCKS = (
-    "p", "div", "td", "th", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "table", "ul", "ol", "dd", "dt",
+    "p",
+    "div",
+    "td",
+    "th",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
 )
 
 
 def _visible_lines(html: str) -> list[str]:
     """The page's visible text, one line per block element or line break."""
-    import lxml.html
-
-    tree = lxml.html.document_fromstring(html)
+    tree = parse_html(html)
     _drop_hidden(tree)
     for element in tree.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
@@ -182,26 +212,18 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
             meta.setdefault("author", content)
         elif key == "og:url" and content:
             meta.setdefault("url_og", content)
-        elif key in _DATE_META and "published" not in meta:
-            meta["published"] = parse_datetime(content)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     meta["url"] = canonical[0].strip() if canonical else meta.pop("url_og", None)
     if not meta.get("title"):
         h1 = tree.xpath("//h1")
         titles = tree.xpath("//title")
         meta["title"] = (h1 or titles)[0].text_content() if (h1 or titles) else None
-    if meta.get("published") is None:
-        meta.pop("published", None)
-        for value in tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime"):
-            if (parsed := parse_datetime(value)) is not None:
-                meta["published"] = parsed
-                break
     return meta
 
 
 def _from_lines(lines: list[str], raw: RawDocument) -> Article:
     cleaned = clean_lines(lines)
-    found = date_from_lines(cleaned.date_lines)
+    found = date_from_lines(lines, title=cleaned.title, fetched_at=raw.fetched_at)
     published = found.when if found else None
     return Article(
         title=cleaned.title or (cleaned.paragraphs[0][:120] if cleaned.paragraphs else ""),
@@ -236,15 +258,15 @@ def _from_json(text: str, raw: RawDocument) -> Article:
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise SourceError(f"{raw.location}: JSON item needs a 'text' string (and a 'title')")
     body = [squash(p) for p in re.split(r"\n\s*\n|\n", item["text"]) if p.strip()]
-    published = parse_datetime(str(item.get("published") or item.get("published_at") or ""))
+    found = date_from_fields(item)
     return Article(
         title=squash(str(item.get("title") or "")),
         text="\n\n".join(clean_paragraphs(body)),
         url=item.get("url") if isinstance(item.get("url"), str) else raw.url,
         site=item.get("site") if isinstance(item.get("site"), str) else None,
         author=item.get("author") if isinstance(item.get("author"), str) else None,
-        published_at=published,
-        date_source=DateSource.META if published else DateSource.NONE,
+        published_at=found.when if found else None,
+        date_source=found.source if found else DateSource.NONE,
     )
 
 

@@ -7,6 +7,7 @@ site's date widget, image paths) are skipped by their markup.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -94,7 +95,9 @@ def html_date_evidence(
         except Exception:  # lxml raises several unrelated types on broken markup
             tree = None
     if tree is None:
-        found = _from_htmldate(html, fetched_at)
+        found = _from_htmldate(
+            _CONTROL.sub(" ", _XML_DECLARATION.sub("", html, count=1)), fetched_at
+        )
         return found if found and _plausible(found[0], fetched_at) else None
     readers: list[Callable[[], Evidence | None]] = [
         lambda: _from_meta(tree),
@@ -102,7 +105,7 @@ def html_date_evidence(
         lambda: _from_markup(tree),
         lambda: _from_byline(tree, fetched_at),
         lambda: _from_url(tree, url),
-        lambda: _from_htmldate(html, fetched_at),
+        lambda: _from_htmldate(_without_other_dates(tree), fetched_at),
     ]
     for reader in readers:
         found = reader()
@@ -222,7 +225,7 @@ def _from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
         if not _DATE_CLASS.search(marks) or _MODIFIED.search(marks):
             continue
         text = " ".join(element.text_content().split())
-        if not text or len(text) > 200 or _excluded(element):
+        if not text or len(text) > 200 or _WIDGET.match(text) or _excluded(element):
             continue
         if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             return when, "byline"
@@ -271,14 +274,30 @@ def _from_url(tree: Any, url: str | None) -> Evidence | None:
     return None
 
 
-def _from_htmldate(html: str, fetched_at: datetime | None) -> Evidence | None:
+def _without_other_dates(tree: Any) -> Any:
+    """A copy of the page without the places of other dates, for htmldate to search.
+
+    htmldate reads every date it can find; captions, image paths (og:image), comments
+    and related-story lists are removed first so it cannot pick theirs.
+    """
+    page = copy.deepcopy(tree)
+    doomed = page.xpath(
+        "//figcaption[not(.//h1 or .//h2)] | //img | //picture | //source"
+        " | //meta[contains(@property, 'image') or contains(@name, 'image')]"
+    )
+    for element in doomed:
+        element.drop_tree()  # keeps the tail text, which belongs to the parent
+    return page
+
+
+def _from_htmldate(page: Any, fetched_at: datetime | None) -> Evidence | None:
     """htmldate's extensive search, the last resort: a day with no time."""
     from htmldate import find_date
 
     latest = (fetched_at.date() if fetched_at else date.today()).isoformat()
     try:
         found = find_date(
-            _CONTROL.sub(" ", _XML_DECLARATION.sub("", html, count=1)),
+            page,
             extensive_search=True,
             original_date=True,
             max_date=latest,

@@ -70,7 +70,9 @@ def run(folder: Path, limit: int | None = None) -> list[dict[str, Any]]:
     truth = json.loads((folder / "ground-truth-dev.json").read_text(encoding="utf8"))
     keys = sorted(truth)[:limit] if limit else sorted(truth)
     truth = {key: truth[key] for key in keys}
-    pages = {key: gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()) for key in keys}
+    pages = {
+        key: gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()) for key in keys
+    }
     score = _scorer(folder)
     systems: list[tuple[str, Callable[[bytes], str | None]]] = [
         ("brief (date_from_html)", brief_day),

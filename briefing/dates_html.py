@@ -8,6 +8,7 @@ site's date widget, image paths) are skipped by their markup.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import json
 import re
@@ -184,11 +185,22 @@ def _excluded(element: Any) -> bool:
     while node is not None and isinstance(node.tag, str):
         if node.tag in _SKIP_TAGS:
             return True
-        marks = f"{node.get('class', '')} {node.get('id', '')}"
-        if marks.strip() and _ELSEWHERE.search(marks):
+        if _elsewhere(node.get("class"), node.get("id")):
             return True
         node = node.getparent()
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _elsewhere(classes: str | None, ident: str | None) -> bool:
+    """Whether an element's class or id marks a place of other dates (cached: sites repeat)."""
+    return bool((classes or ident) and _ELSEWHERE.search(f"{classes or ''} {ident or ''}"))
+
+
+@functools.lru_cache(maxsize=8192)
+def _dated(classes: str | None, ident: str | None) -> bool:
+    """Whether an element's class or id says it holds a date (cached: sites repeat)."""
+    return bool((classes or ident) and _DATE_CLASS.search(f"{classes or ''} {ident or ''}"))
 
 
 def _from_markup(tree: Any) -> Evidence | None:
@@ -221,8 +233,9 @@ def _from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
     for element in tree.xpath("//body//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body"):
             continue
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _DATE_CLASS.search(marks) or _MODIFIED.search(marks):
+        if not _dated(element.get("class"), element.get("id")):
+            continue
+        if _MODIFIED.search(f"{element.get('class', '')} {element.get('id', '')}"):
             continue
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or _WIDGET.match(text) or _excluded(element):
@@ -244,7 +257,9 @@ def _near_headline(
     if not headlines:
         return None
     american = _american(tree)
-    texts = headlines[0].xpath(".//text()") + headlines[0].xpath("following::text()")[:200]
+    texts = headlines[0].xpath(".//text()") + headlines[0].xpath(
+        "following::text()[position() <= 200]"
+    )
     for text in texts:
         parent = text.getparent()
         if parent is None or parent.tag in ("script", "style") or _excluded(parent):
@@ -346,13 +361,13 @@ def _local_day(found: Evidence, html: str, tree: Any, fetched_at: datetime | Non
 
 def _printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]:
     """Dates the page shows its reader in the byline: <time> text, date-classed elements."""
-    elements = tree.xpath("//time | //*[@itemprop='datePublished']")
-    elements += [
+    classed = (
         e
         for e in tree.xpath("//body//*[@class or @id]")
-        if isinstance(e.tag, str) and _DATE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}")
-    ]
-    for element in elements[:60]:
+        if isinstance(e.tag, str) and _dated(e.get("class"), e.get("id"))
+    )
+    elements = itertools.chain(tree.xpath("//time | //*[@itemprop='datePublished']"), classed)
+    for element in itertools.islice(elements, 60):
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or _excluded(element):
             continue

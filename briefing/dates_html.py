@@ -340,7 +340,8 @@ def _local_day(found: Evidence, html: str, tree: Any, fetched_at: datetime | Non
         return found
     if (offset := _site_offset(html, when)) is not None:
         return when.astimezone(offset), source
-    for other in _printed_dates(tree, fetched_at):
+    url_day = _from_url(tree, None)
+    for other in itertools.chain(_printed_dates(tree, fetched_at), [url_day[0]] if url_day else []):
         if other.utcoffset() and abs(other - when) <= timedelta(hours=1):
             return other, source
         if other.utcoffset() != timedelta(0):
@@ -351,12 +352,19 @@ def _local_day(found: Evidence, html: str, tree: Any, fetched_at: datetime | Non
             step = quarters * timedelta(minutes=15)
             if abs(shift - step) <= timedelta(minutes=20) and -12 <= quarters / 4 <= 14:
                 return when.astimezone(timezone(step)), source
-        elif other.date() == when.date() - timedelta(days=1):
+        elif (hours := _hours_to_reach(when, other.date())) is not None:
             # Only the printed day is known: the smallest whole-hour offset reaching it.
-            hours = when.hour + 1
-            if hours <= 12:
-                return when.astimezone(timezone(-timedelta(hours=hours))), source
+            return when.astimezone(timezone(timedelta(hours=hours))), source
     return found
+
+
+def _hours_to_reach(when: datetime, day: date) -> int | None:
+    """The smallest whole-hour offset (-12..+14) putting a UTC time on the given day."""
+    if day == when.date() - timedelta(days=1) and when.hour + 1 <= 12:
+        return -(when.hour + 1)
+    if day == when.date() + timedelta(days=1) and 24 - when.hour <= 14:
+        return 24 - when.hour
+    return None
 
 
 def _printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]:

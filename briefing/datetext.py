@@ -99,7 +99,8 @@ def parse_datetime(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        return parse_text_date(text)
+        # Machine-written values with slashes come from US-style formats (MM/DD/YYYY).
+        return parse_text_date(text, month_first=True)
     if not 1990 <= parsed.year <= 2100:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -26,7 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Containers of dates that are not this article's: comments, captions, lists of other
 # stories, sidebars, footers, the site's clock or weather widget.
 _ELSEWHERE = re.compile(
-    r"(^|[\s_-])(comment|kommentar)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
+    r"(^|[\s_-])(comments?|kommentare?)([\s_-]|list|$)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
     r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
     r"weather|clock|today|current-?date|topbar|top-bar|navbar|menu|nav\b|share|social|"
     r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",

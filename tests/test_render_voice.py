@@ -217,3 +217,13 @@ def test_email_citations_link_to_entries_in_the_message(all_formats: dict[str, s
     assert {href for href, _ in page.links if not href.startswith("#")} == {GOOD, OTHER}
     text = message_from_string(all_formats["email_text"]).get_payload()
     assert f"    {GOOD}" in str(text) and "javascript" not in str(text)
+
+
+def test_a_title_without_the_date_gets_it_once_everywhere() -> None:
+    sitrep = port_sitrep().model_copy(update={"title": "Port Watch"})
+    bodies = render_bodies(sitrep, None, None)
+    expected = "Port Watch — 2026-11-24"
+    assert render_text(sitrep, "sitrep.md.j2").splitlines()[0] == f"# {expected}"
+    assert f"<h1>{expected}</h1>" in render_text(sitrep, "sitrep.html.j2")
+    assert bodies.text.splitlines()[0] == expected
+    assert f">{expected}</h1>" in bodies.html

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from briefing.config import EmailSettings
 from briefing.errors import ConfigError, DeliveryError
 from briefing.models import DevelopmentSection, Sitrep
-from briefing.render import briefing_context, render_template, template_env
+from briefing.render import briefing_context, count, render_template, template_env
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +53,11 @@ def make_subject(template: str, sitrep: Sitrep) -> str:
     values = {
         "date": sitrep.date,
         "developments": len(sitrep.developments),
-        "developments_text": _count(len(sitrep.developments), "development"),
+        "developments_text": count(len(sitrep.developments), "development"),
         "sources": len(sitrep.sources),
         "title": sitrep.title,
     }
     return format_subject(template, values)
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 development', '5 developments'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def format_subject(template: str, values: Mapping[str, object]) -> str:
@@ -128,15 +123,15 @@ def render_bodies(sitrep: Sitrep, templates_dir: Path | None, pdf_name: str | No
         return (render_template(html_env, "email.html.j2", ctx),
                 render_template(text_env, "email.txt.j2", ctx))
 
-    count = len(sitrep.developments)
+    kept = len(sitrep.developments)
     html, text = render(sitrep.developments)
-    while len(html.encode()) > MAX_HTML_BYTES and count > 0:
-        count //= 2
-        html, text = render(sitrep.developments[:count])
+    while len(html.encode()) > MAX_HTML_BYTES and kept > 0:
+        kept //= 2
+        html, text = render(sitrep.developments[:kept])
     if len(html.encode()) > MAX_HTML_BYTES:
         log.warning("the email body for %s is %d bytes even without developments",
                     sitrep.date, len(html.encode()))
-    return Bodies(html=html, text=text, omitted=len(sitrep.developments) - count)
+    return Bodies(html=html, text=text, omitted=len(sitrep.developments) - kept)
 
 
 def build_message(

@@ -106,6 +106,11 @@ def source_date(source: SourceEntry) -> str:
     return when(source.published_at) if source.published_at is not None else "undated"
 
 
+def count(n: int, noun: str) -> str:
+    """'1 development', '5 developments'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def heading(sitrep: Sitrep) -> str:
     """The briefing's heading: its title, with the date added only if the title lacks it."""
     return sitrep.title if sitrep.date in sitrep.title else f"{sitrep.title} — {sitrep.date}"
@@ -131,6 +136,7 @@ def briefing_context(
         "when": when,
         "marks": marks,
         "source_date": source_date,
+        "count": count,
     }
 
 

@@ -203,6 +203,7 @@ def test_every_format_keeps_grades_and_content(all_formats: dict[str, str], fmt:
 def test_email_says_the_date_once_in_its_heading(all_formats: dict[str, str]) -> None:
     first = all_formats["email_text"].splitlines()[0]
     assert first == "Port Watch — 2026-11-24"
+    assert "· 1 development · 4 sources ·" in all_formats["email_text"]
     assert parsed(all_formats["email_html"]).links  # and the email links too
     assert "<h1" in all_formats["email_html"]
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", all_formats["email_html"])

@@ -33,7 +33,7 @@ SHINGLE = 5
 SKETCH = 64
 MIN_SHARED = 8  # sketch values two articles must share before an exact comparison
 NEAR_DUPLICATE = 0.5  # Jaccard of shingle sets
-SAME_EVENT = 0.07  # mean cosine between two clusters' members for them to merge
+SAME_EVENT = 0.045  # mean evidence (cosine less its top term) between two clusters to merge
 
 
 def group(articles: Sequence[Article]) -> list[Development]:

@@ -46,10 +46,22 @@ def similarity_graph(vectors: Sequence[dict[str, float]]) -> dict[tuple[int, int
         a, b = vectors[i], vectors[j]
         if len(a) > len(b):
             a, b = b, a
-        value = sum(w * b.get(t, 0.0) for t, w in a.items())
+        value = evidence(a, b)
         if value >= EDGE_FLOOR:
             graph[(i, j)] = value
     return graph
+
+
+def evidence(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two normalised vectors less its largest single-term share.
+
+    One shared term is no event: two reports that only both name a country (or both
+    quote one number) must not merge, so every link needs at least two signals.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    products = [w * b[t] for t, w in a.items() if t in b]
+    return sum(products) - max(products) if products else 0.0
 
 
 def average_linkage(n: int, graph: dict[tuple[int, int], float], threshold: float) -> list[int]:

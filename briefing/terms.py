@@ -27,10 +27,13 @@ from briefing.models import Article
 MAX_WORDS = 800  # of the body: a long feature's tail drifts from the event it reports
 ARTICLE_WORDS = 400  # a typical article's length, to turn word into document frequency
 UNSEEN = 5e-7  # frequency of a word missing from the shipped list (it lists >= 1e-6)
+COMMON = 0.5  # a word in this share of all articles or more tells nothing about the event
 PRIOR = 1000.0  # the background counts as this many articles against the inbox's own counts
 NAME_BOOST = 1.5  # a word written as a name names the event more than a common word
 VECTOR_TERMS = 200  # terms per article kept for similarity
-_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# numbers keep their separators ("1,200", "3,5", "1 200"); words split at apostrophes,
+# which drops the "s" of "Mali's" and the "l" of "l'armée" (too short to be a term)
+_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[^\W\d_]+", re.UNICODE)
 _TOKEN_AFTER = re.compile(r"([.!?:;\"“”«»]?)\s*(" + _TOKEN.pattern + ")", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _MARKS = re.compile(r"[\u0300-\u036f]")
@@ -76,7 +79,9 @@ def term_vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
         for term, p in bag.background.items():
             background[term] = max(p, background.get(term, 0.0))
     n = len(bags)
-    idf = {t: -math.log((df[t] + PRIOR * background[t]) / (n + PRIOR)) for t in df}
+    idf = {
+        t: max(0.0, math.log(COMMON * (n + PRIOR) / (df[t] + PRIOR * background[t]))) for t in df
+    }
     return [_vector(bag, idf) for bag in bags]
 
 

@@ -55,6 +55,14 @@ _MONTHS = {
     "december decembre diciembre dezember dicembre dezembro ديسمبر aralik декабрь декабря": 12,
 }
 MONTHS = {name: number for names, number in _MONTHS.items() for name in names.split()}
+# a weekday is in most news reports and names no event (unlike a day of a month)
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi"
+    " vendredi samedi dimanche lunes martes miercoles jueves viernes sabado domingo montag"
+    " dienstag mittwoch donnerstag freitag samstag sonntag الاثنين الثلاثاء الأربعاء الخميس"
+    " الجمعة السبت الأحد pazartesi sali carsamba persembe cuma cumartesi pazar"
+    " понедельник вторник среда среду четверг пятница пятницу суббота субботу воскресенье".split()
+)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b|\b({_MONTH})\s+(\d{{1,2}})\b")
 
@@ -146,8 +154,8 @@ def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, 
         return [(pair, _doc_probability(frequency.get(pair, UNSEEN))) for pair in pairs]
     if len(lower) < 2:
         return []
-    p = _doc_probability(frequency.get(lower, UNSEEN))
     term = fold(token)
+    p = 1.0 if term in WEEKDAYS else _doc_probability(frequency.get(lower, UNSEEN))
     out = [(term, p)]
     latin = term.isascii()
     if not latin:  # Cyrillic, Greek ... written in Latin letters meet the English spelling

@@ -96,7 +96,8 @@ def test_full_briefing_from_example_inbox(request: pytest.FixtureRequest, tmp_pa
     chunks = sum(len(c) for c in plan.chunks.values())  # a shared chunk counts for each
     steps = backend.stats.step_calls
     assert steps["map"] == len(plan.maps) <= chunks and steps["compose"] == 1
-    assert steps["reduce"] == len(plan.batches) < len(developments)  # batched
+    # batched (the example day is one topic, which topic-level grouping may keep whole)
+    assert steps["reduce"] == len(plan.batches) <= max(1, len(developments) - 1)
     assert backend.stats.calls == len(plan.maps) + len(plan.batches) + 1
     assert summary.backend == "openai" and summary.model == S.MODEL
     assert 3 <= len(checked.takeaways) <= 7

@@ -22,6 +22,7 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import combinations
 
 from briefing.linkage import average_linkage, similarity_graph
@@ -88,11 +89,19 @@ def _article_key(article: Article) -> str:
 
 
 def _shingles(text: str) -> set[int]:
-    tokens = words(text)
-    grams = (" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
-    # crc32, not hash(): Python salts string hashes per process, and the sketch (the
-    # smallest values) decides which pairs are compared, so it must not change between runs
-    return {zlib.crc32(g.encode()) for g in grams}
+    """Hashes of the text's five-word runs, the same in every process."""
+    # crc32 per word, then the hash of a tuple of ints: unlike str hashes, neither is
+    # salted per process, and the sketch (the smallest values) decides which pairs are
+    # compared, so it must not change between runs
+    ids = [_word_id(w) for w in words(text)]
+    if len(ids) < SHINGLE:
+        return {hash(tuple(ids))}
+    return {hash(run) for run in zip(*(ids[k:] for k in range(SHINGLE)), strict=False)}
+
+
+@lru_cache(maxsize=500_000)
+def _word_id(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:

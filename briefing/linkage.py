@@ -58,10 +58,9 @@ def evidence(a: dict[str, float], b: dict[str, float]) -> float:
     One shared term is no event: two reports that only both name a country (or both
     quote one number) must not merge, so every link needs at least two signals.
     """
-    if len(a) > len(b):
-        a, b = b, a
-    products = [w * b[t] for t, w in a.items() if t in b]
-    return sum(products) - max(products) if products else 0.0
+    # summed largest first: the same floats in the same order whatever the set's order
+    products = sorted((a[t] * b[t] for t in a.keys() & b.keys()), reverse=True)
+    return sum(products[1:])
 
 
 def average_linkage(n: int, graph: dict[tuple[int, int], float], threshold: float) -> list[int]:

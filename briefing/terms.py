@@ -36,7 +36,6 @@ VECTOR_TERMS = 200  # terms per article kept for similarity
 _TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[^\W\d_]+", re.UNICODE)
 _TOKEN_AFTER = re.compile(r"([.!?:;\"“”«»]?)\s*(" + _TOKEN.pattern + ")", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_MARKS = re.compile(r"[\u0300-\u036f]")
 DATE_PROBABILITY = 0.003  # of an article naming one given day and month
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MONTHS = {
@@ -57,14 +56,8 @@ _MONTHS = {
 MONTHS = {name: number for names, number in _MONTHS.items() for name in names.split()}
 # a weekday is in most news reports and names no event (unlike a day of a month)
 WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi"
-    " vendredi samedi dimanche lunes martes miercoles jueves viernes sabado domingo montag"
-    " dienstag mittwoch donnerstag freitag samstag sonntag الاثنين الثلاثاء الأربعاء الخميس"
-    " الجمعة السبت الأحد pazartesi sali carsamba persembe cuma cumartesi pazar"
-    " понедельник вторник среда среду четверг пятница пятницу суббота субботу воскресенье".split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "pazartesi", "sali", "carsamba", "persembe", "cuma", "cumartesi", "pazar", "понедельник", "вторник", "среда", "среду", "четверг", "пятница", "пятницу", "суббота", "субботу", "воскресенье"]
 )
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b|\b({_MONTH})\s+(\d{{1,2}})\b")
 
 
 @dataclass
@@ -118,7 +111,7 @@ def _bag(article: Article, skeletons: bool) -> Bag:
         if times == 1:
             # a capital after a sentence's end is grammar; mid-sentence, it marks a name
             names.update(t for stop, t in found[1:] if not stop and t[0].isupper())
-        bag.counts.update(_dates(text) * times)
+        bag.counts.update(_dates([t for _, t in found]) * times)
     for token, count in tokens.items():
         for term, p in _token_terms(token, language, skeletons):
             bag.counts[term] += count
@@ -132,13 +125,17 @@ def _bag(article: Article, skeletons: bool) -> Bag:
     return bag
 
 
-def _dates(text: str) -> list[str]:
+def _dates(tokens: list[str]) -> list[str]:
     """Day-and-month mentions ("March 5", "5 mars", "5 مارس") as "@3-5"."""
-    folded = _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return [
-        f"@{MONTHS[month or month2]}-{int(day or day2)}"
-        for day, month, month2, day2 in _DATE.findall(folded)
-    ]
+    out = []
+    for i, token in enumerate(tokens):
+        if len(token) <= 2 and token.isdigit():
+            for k in (i - 1, i + 1):
+                month = MONTHS.get(fold(tokens[k])) if 0 <= k < len(tokens) else None
+                if month:
+                    out.append(f"@{month}-{int(_number(token))}")
+                    break
+    return out
 
 
 @lru_cache(maxsize=200_000)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from briefing.models import Article
 from briefing.pipeline import select, window

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pydantic import SecretStr  # noqa: E402
 
-from briefing.backends.openai_backend import OpenAIBackend  # noqa: E402
+from briefing.backends.llm import OpenAIBackend  # noqa: E402
 from briefing.config import LLMSettings  # noqa: E402
 from briefing.llm_cache import LLMCache  # noqa: E402
 from briefing.models import Article, Development, Story, SummaryOptions  # noqa: E402

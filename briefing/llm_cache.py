@@ -1,4 +1,6 @@
-"""SQLite cache of LLM replies, keyed by model, prompt version and request hash.
+"""SQLite cache of LLM replies, and the log of every LLM call (``brief log``).
+
+Replies are keyed by model, prompt version and request hash.
 
 A re-run of the same day makes no call, and a run interrupted after k of N chunks
 makes only the N-k missing calls on restart. The table lives in the article store's
@@ -11,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +84,114 @@ class LLMCache:
         """How many replies are stored."""
         with self._lock:
             return int(self.db.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+
+# ---------------------------------------------------------------- the call log
+#
+# The schema's one owner is moving to numbered migrations; until then the call log's
+# table is created here, in this one function, so it can move there whole.
+
+
+def create_call_log_table(db: sqlite3.Connection) -> None:
+    """Create the ``llm_calls`` table and its index when missing."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS llm_calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL,
+            day TEXT NOT NULL,             -- the briefing's date, YYYY-MM-DD
+            at TEXT NOT NULL,              -- when the call ended, ISO 8601 UTC
+            role TEXT NOT NULL,            -- map, reduce or compose
+            model TEXT NOT NULL,
+            prompt_hash TEXT NOT NULL,     -- sha256 of the messages as JSON
+            prompt TEXT,                   -- the messages, unless llm.log_text is off
+            reply_hash TEXT,
+            reply TEXT,
+            input_tokens INTEGER,          -- as the API reported them; NULL when it did not
+            output_tokens INTEGER,
+            cost REAL,                     -- dollars, from llm.prices; NULL when unknown
+            latency_ms INTEGER NOT NULL,
+            cached INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS llm_calls_day ON llm_calls (day);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One LLM call (or cache hit) as the call log keeps it."""
+
+    run_id: str
+    day: str
+    role: str
+    model: str
+    prompt: str
+    reply: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost: float | None
+    latency: float
+    cached: bool = False
+    error: str | None = None
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class CallLog:
+    """Every LLM call of every run, in the store's database file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._lock = threading.Lock()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            create_call_log_table(self.db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"cannot open the LLM call log {path}: {exc} (check db_path in brief.toml)"
+            ) from None
+
+    def record(self, call: CallRecord, keep_text: bool = True) -> None:
+        """Append one call; the texts are kept only when ``keep_text`` (hashes always)."""
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO llm_calls (run_id, day, at, role, model, prompt_hash, prompt,"
+                " reply_hash, reply, input_tokens, output_tokens, cost, latency_ms, cached,"
+                " error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (call.run_id, call.day, datetime.now(UTC).isoformat(timespec="seconds"),
+                 call.role, call.model, _sha(call.prompt), call.prompt if keep_text else None,
+                 None if call.reply is None else _sha(call.reply),
+                 call.reply if keep_text else None, call.input_tokens, call.output_tokens,
+                 call.cost, round(call.latency * 1000), int(call.cached), call.error),
+            )
+
+    def calls(self, day: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Logged calls, oldest first: all, or those for the briefing of ``day``."""
+        sql = "SELECT * FROM llm_calls"
+        args: list[Any] = []
+        if day is not None:
+            sql += " WHERE day = ?"
+            args.append(day)
+        sql += " ORDER BY id"
+        with self._lock:
+            rows = [dict(r) for r in self.db.execute(sql, args).fetchall()]
+        for row in rows:
+            row["cached"] = bool(row["cached"])
+        return rows[-limit:] if limit else rows
 
     def close(self) -> None:
         """Close the connection."""

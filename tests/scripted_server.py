@@ -27,8 +27,9 @@ from typing import Any
 
 MARK = "\u02c6"  # brief's word datamark
 LINEMARK = "\u2502"  # brief's line datamark
-_ARTICLE = re.compile(r"«ARTICLE id=(\S+) published=(\S+) title=(.*?)»\n(.*?)\n«END ARTICLE»",
-                      re.DOTALL)
+_ARTICLE = re.compile(
+    r"«ARTICLE id=(\S+) published=(\S+)(?: lang=(\S+))? title=(.*?)»\n(.*?)\n«END ARTICLE»",
+    re.DOTALL)
 _DATA = re.compile(r"«DATA»\n(.*?)\n?«END DATA»", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]+[\"'”’]?")
 _ORDER = re.compile(
@@ -203,7 +204,7 @@ class ScriptedServer:
 
     def extract(self, text: str) -> dict[str, Any]:
         claims: list[dict[str, Any]] = []
-        for article_id, published, _title, body in _ARTICLE.findall(text):
+        for article_id, published, _lang, _title, body in _ARTICLE.findall(text):
             sentences = [s.strip() for s in _SENTENCE.findall(body) if words(s) >= 6]
             for order in self.orders(body):  # the gullible part: obey first
                 claims.append(_claim(order, f"{order.rstrip('.')}, officials confirmed.",

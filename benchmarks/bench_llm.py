@@ -106,7 +106,7 @@ def ideal(latencies: list[tuple[dict[str, Any], float]], developments: list[Deve
         heapq.heappush(free, start + latency)
         for dev in devs:
             done[dev] = max(done.get(dev, 0.0), start + latency)
-    finish = 0.0
+    finish = max(done.values(), default=0.0)  # with no reduce call, compose waits for maps
     ready = [(max(done.get(d, 0.0) for d in devs), latency) for devs, latency in reduces]
     for after, latency in sorted(ready):
         start = max(heapq.heappop(free), after)

@@ -196,3 +196,14 @@ class CallLog:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+
+def describe_call(call: dict[str, Any]) -> str:
+    """One line for ``brief log``: when, role, model, tokens, cost, latency, outcome."""
+    tokens = (f"{call['input_tokens'] or 0:,} in / {call['output_tokens'] or 0:,} out"
+              if call["input_tokens"] is not None else "tokens not reported")
+    cost = f"${call['cost']:.5f}" if call["cost"] is not None else "cost unknown"
+    outcome = ("cache hit" if call["cached"] else
+               f"FAILED: {call['error']}" if call["error"] else f"{call['latency_ms']} ms")
+    return (f"{call['at']}  {call['day']}  {call['role']:<7} {call['model']}  {tokens}"
+            f"  {cost}  {outcome}")

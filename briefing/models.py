@@ -254,6 +254,7 @@ class Sitrep(BaseModel):
     backend: str
     model: str | None = None
     warning: str | None = None  # e.g. "inputs are older than the window"
+    llm_unavailable: str | None = None  # why the LLM could not be used: summarised extractively
     takeaways: list[CitedText]
     developments: list[DevelopmentSection]
     key_figures: list[FigureEntry] = Field(default_factory=list)

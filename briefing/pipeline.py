@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from briefing.backends.base import SummaryBackend
 from briefing.compose import compose, defang
 from briefing.config import Settings
-from briefing.errors import BackendError, NothingToReportError, SourceError
+from briefing.errors import BackendError, LLMUnavailableError, NothingToReportError, SourceError
 from briefing.extract import extract_many
 from briefing.group import group
 from briefing.models import (
@@ -208,9 +208,14 @@ def run_today(
     backend_name = settings.resolved_backend()
     say(f"Summarising {len(developments)} developments ({backend_name})")
     backend = make_backend(backend_name, settings)
-    summary = backend.summarise(developments, SummaryOptions(
-        takeaways=settings.takeaways, date=(day or end.date()).isoformat()
-    ))
+    options = SummaryOptions(takeaways=settings.takeaways, date=(day or end.date()).isoformat())
+    llm_unavailable = None
+    try:
+        summary = backend.summarise(developments, options)
+    except LLMUnavailableError as exc:  # the briefing still goes out, saying so on top
+        log.info("%s: summarising extractively", exc)
+        llm_unavailable = exc.reason
+        summary = make_backend("extractive", settings).summarise(developments, options)
     # Checked whichever backend ran: quotes, numbers and citations must match the sources.
     summary = widen_citations(verify(summary, articles, settings.llm.on_unverified), developments)
 
@@ -220,6 +225,7 @@ def run_today(
         title=f"{settings.title} — {day_label}", date=day_label, period=(start, end),
         generated_at=now, warning=gathered.warning or _staleness(articles),
     )
+    sitrep.llm_unavailable = llm_unavailable
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
     return RunResult(sitrep=sitrep, paths=paths, articles=articles)

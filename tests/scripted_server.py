@@ -12,7 +12,8 @@ it gets broken JSON), ``fabricate_for`` (its claims get a quote the article neve
 ``reject_json_schema`` (400 on ``response_format=json_schema``), ``think`` (wrap answers
 in a ``<think>`` block and a code fence), ``break_batches`` (broken JSON for any reduce
 request holding more than one development), ``fail_after`` (503 for every request
-after that many answers), and ``delay``/``per_100_tokens`` (latency).
+after that many answers; ``fail_status`` picks the status), ``delay``/``per_100_tokens``
+(latency).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Script:
     think: bool = False
     break_batches: bool = False
     fail_after: int | None = None
+    fail_status: int = 503  # what ``fail_after`` answers
     delay: float = 0.0
     per_100_tokens: float = 0.0
     used: set[str] = field(default_factory=set)
@@ -142,7 +144,7 @@ class ScriptedServer:
                 return 429, _error("rate limited", "rate_limit_exceeded"), {
                     "retry-after-ms": "20"}
             if script.fail_after is not None and len(self.latencies) >= script.fail_after:
-                return 503, _error("overloaded", "server_error"), {}
+                return script.fail_status, _error("overloaded", "server_error"), {}
         if path != "/v1/chat/completions":
             return 404, _error(f"no route {path}", "not_found"), {}
         model = str(body.get("model", ""))

@@ -156,7 +156,8 @@ class OpenAIBackend:
             return "the token budget was reached"
         except Failed as exc:
             self.stats.map_failed += 1
-            log.warning("chunk %s fell back to extractive: %s", piece.id, exc)
+            # counted in the run's notes; an outage is reported once, by the pipeline
+            log.info("chunk %s fell back to extractive: %s", piece.id, exc)
             return "the model's answer was unusable"
 
     def _check_failures(self, caller: Caller) -> None:

@@ -154,7 +154,8 @@ class Caller:
                 log.warning("ignoring an unreadable cache entry for %s", prompt.name)
             else:
                 self.stats.cached += 1
-                self._log(prompt.name, model, messages, hit, None, 0.0, cached=True)
+                self._log(prompt.name, model, messages, hit, _Completion(hit, 0, 0), 0.0,
+                          cached=True)
                 return parsed
         done = await self._logged(prompt.name, model, messages, schema)
         try:

@@ -13,7 +13,7 @@ from typing import Any
 from briefing.backends.claims import Claim, claim_ids, figures_from, statement_for
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.backends.llm.calls import Caller, Failed
-from briefing.backends.llm.plan import Planner
+from briefing.backends.llm.plan import COMPOSE_POINTS, Planner
 from briefing.backends.llm_io import (
     CitedItem,
     ComposeReply,
@@ -201,7 +201,8 @@ class Writer:
         devs = []
         for s in summaries:
             points = []
-            for st in [s.headline, *s.points]:
+            # takeaways are drawn from what leads each development; the rest costs tokens
+            for st in [s.headline, *s.points[: COMPOSE_POINTS - 1]]:
                 ids = claim_ids(st, claims)
                 if ids:
                     points.append({"text": inline(st.text, self.mode), "claims": ids})

@@ -24,6 +24,7 @@ PLAN_HEADROOM = 0.10  # share of the token budget the plan leaves for long repli
 COMPOSE_OUTPUT = 800  # typical reply of a compose call, for planning
 DEVELOPMENT_OUTPUT = 400  # typical reply for one development in a reduce call
 POINT_TOKENS = 60  # a headline or point as the compose prompt carries it
+COMPOSE_POINTS = 3  # statements per development the compose prompt carries (headline first)
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Planner:
     def compose_input(self, developments: int) -> int:
         """Input tokens of the compose request over ``developments`` summaries."""
         margin = tokenizer_for(self.reduce_model).margin
-        return padded(self.frame_tokens("compose") + developments * 6 * POINT_TOKENS, margin)
+        return padded(self.frame_tokens("compose") + developments * COMPOSE_POINTS * POINT_TOKENS, margin)
 
     def reduces(self, chunks: list[Chunk]) -> bool:
         """True when a development read in ``chunks`` gets a reduce call of its own."""

@@ -196,7 +196,7 @@ def test_endpoint_without_json_schema_falls_back_to_json_mode(
 
 @pytest.mark.vcr
 def test_more_than_a_quarter_failing_raises(request: pytest.FixtureRequest) -> None:
-    with pytest.raises(LLMUnavailableError, match="1 of 1 chunks failed .*429"):
+    with pytest.raises(LLMUnavailableError, match=r"1 of 1 chunks failed .*429"):
         run(request, S.DAY[1:2], Script(rate_limit=10), max_retries=1)
 
 

@@ -61,6 +61,13 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def count_tokens(text: str) -> int:
+    """Tokens as a gpt-4o-class model counts them (o200k_base, shipped with brief)."""
+    from briefing.tokens import tokenizer_for
+
+    return tokenizer_for("gpt-4o-mini").count(text)
+
+
 @dataclass
 class Script:
     """What the server does; tests change it before the run they record."""
@@ -160,8 +167,9 @@ class ScriptedServer:
         content = self.reply(first_user, user, messages)
         if script.think:
             content = f"<think>The user wants JSON.</think>\n```json\n{content}\n```"
-        out_tokens = max(1, words(content) * 4 // 3)
-        in_tokens = sum(words(str(m["content"])) for m in messages) * 4 // 3
+        out_tokens = max(1, count_tokens(content))
+        # as OpenAI counts a chat: the messages' tokens plus a few per message for framing
+        in_tokens = sum(count_tokens(str(m["content"])) + 4 for m in messages) + 3
         latency = script.delay + script.per_100_tokens * out_tokens / 100
         with self._lock:
             self.in_flight += 1

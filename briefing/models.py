@@ -166,6 +166,7 @@ class Statement(BaseModel):
     citations: list[Citation]
     verified: bool = True
     attribution: str | None = None  # "according to residents", when the source gave one
+    original: str | None = None  # the source's own words, when ``text`` translates them
 
 
 class KeyFigure(BaseModel):
@@ -207,6 +208,8 @@ class CitedText(BaseModel):
     text: str
     sources: list[int]
     verified: bool = True
+    original: str | None = None  # the source's own words when ``text`` is a translation
+    footnote: int | None = None  # its number in ``Sitrep.originals``
 
 
 class DevelopmentSection(BaseModel):
@@ -254,6 +257,7 @@ class Sitrep(BaseModel):
     backend: str
     model: str | None = None
     warning: str | None = None  # e.g. "inputs are older than the window"
+    originals: list[str] = Field(default_factory=list)  # footnotes: original-language quotes
     llm_unavailable: str | None = None  # why the LLM could not be used: summarised extractively
     takeaways: list[CitedText]
     developments: list[DevelopmentSection]

@@ -109,7 +109,7 @@ class OpenAIBackend:
         async def read(dev: Development) -> list[Claim]:
             pieces = plan.chunks[dev.id]
             replies = await asyncio.gather(*(mapped(c) for c in pieces))
-            checked = check_claims(index[dev.id], dev, pieces, replies, articles)
+            checked = check_claims(index[dev.id], dev, pieces, replies, articles, self.language)
             self.stats.claims_dropped += checked.dropped
             dev_notes.setdefault(dev.id, []).extend(checked.notes)
             claims[dev.id] = checked.claims
@@ -140,6 +140,7 @@ class OpenAIBackend:
         takeaways, outlook = await writer.compose(summaries, all_claims, options,
                                                   developments, self.stats.notes)
         self._check_failures(caller)
+        self.stats.claims_dropped += writer.unsupported
         return Summary(
             backend=self.name, model=self.model, developments=summaries,
             takeaways=takeaways, outlook=outlook, notes=self._run_notes(plan),

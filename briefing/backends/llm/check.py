@@ -11,10 +11,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefing.backends.claims import Claim, claim_from, extractive_claims
+from briefing.backends.claims import Claim, claim_from, extractive_claims, supported
 from briefing.backends.llm_io import MapClaim
 from briefing.models import Article, Chunk, Citation, Development, Statement
-from briefing.verify import check_statement, source_urls
+from briefing.safety import is_injection
+from briefing.verify import check_statement, numbers_in, source_urls
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def check_claims(
     pieces: Sequence[Chunk],
     replies: Sequence[list[MapClaim] | str],
     articles: dict[str, Article],
+    language: str = "en",
 ) -> Checked:
     """A development's claims that pass their quote check, numbered C<index>.<n>.
 
@@ -60,12 +62,14 @@ def check_claims(
                 "cites an article outside its development"
                 if claim.article_id not in dev_articles
                 else check_statement(_as_statement(claim), articles, urls)
+                or _unfaithful(claim, articles[claim.article_id], language)
             )
             if reason is not None:
                 out.dropped += 1
                 log.info("claim dropped (%s): %.80s", reason, claim.text)
                 continue
             claim.id = f"C{index}.{len(out.claims) + 1}"
+            claim.language = articles[claim.article_id].language
             out.claims.append(claim)
     return out
 
@@ -73,3 +77,21 @@ def check_claims(
 def _as_statement(claim: Claim) -> Statement:
     return Statement(text=claim.text,
                      citations=[Citation(article_id=claim.article_id, quote=claim.quote)])
+
+
+def _unfaithful(claim: Claim, article: Article, language: str) -> str | None:
+    """Why a claim whose quote is in its article still cannot stand, or None.
+
+    The quote must be news, not a passage speaking to the machine (an obeying model
+    quotes the instruction it followed), and the claim must say what its quote says:
+    a claim written in the article's own language must share most of its content words
+    with the quote, and any claim only the numbers its quote gives.
+    """
+    if is_injection(claim.quote):
+        return "its quote is text addressed to software"
+    if not numbers_in(claim.text) <= numbers_in(claim.quote):
+        return "a number in its text is not in its quote"
+    same_language = article.language is None or article.language == language
+    if same_language and not supported(claim.text, claim.quote):
+        return "its text is not what its quote says"
+    return None

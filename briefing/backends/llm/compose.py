@@ -10,7 +10,13 @@ import asyncio
 import logging
 from typing import Any
 
-from briefing.backends.claims import Claim, claim_ids, figures_from, statement_for
+from briefing.backends.claims import (
+    Claim,
+    claim_ids,
+    figures_from,
+    statement_for,
+    supported_statement,
+)
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.backends.llm.calls import Caller, Failed
 from briefing.backends.llm.plan import COMPOSE_POINTS, Planner
@@ -44,6 +50,7 @@ class Writer:
         self.language = planner.language
         self.dev_notes = dev_notes
         self.extractive = ExtractiveBackend()
+        self.unsupported = 0  # statements dropped: the claims they cite do not say them
 
     # ------------------------------------------------------------ one chunk: no reduce
 
@@ -61,8 +68,8 @@ class Writer:
         items = [CitedItem(text=c.text, claims=[c.id]) for c in claims]
         return DevelopmentSummary(
             development_id=dev.id,
-            headline=statement_for(items[0], by_id),
-            points=[statement_for(i, by_id) for i in items[1 : 1 + options.max_points]],
+            headline=statement_for(items[0], by_id, self.language),
+            points=[statement_for(i, by_id, self.language) for i in items[1 : 1 + options.max_points]],
             figures=figures_from(claims),
             notes=list(self.dev_notes.get(dev.id, [])),
         )
@@ -155,14 +162,27 @@ class Writer:
         notes = list(self.dev_notes.get(dev.id, []))
         if len(fitted) < total:
             notes.append(f"{total - len(fitted)} claims left out to fit the model's context")
+        lead = CitedItem(text=fitted[0].text, claims=[fitted[0].id])
         return DevelopmentSummary(
             development_id=dev.id,
-            headline=statement_for(answer.headline, by_id),
-            points=[statement_for(p, by_id) for p in answer.points[: options.max_points]],
+            headline=(self.written([answer.headline], by_id) or [statement_for(lead, by_id, self.language)])[0],
+            points=self.written(answer.points[: options.max_points], by_id),
             figures=figures_from(fitted),
-            conflicts=[statement_for(c, by_id) for c in answer.conflicts],
+            conflicts=self.written(answer.conflicts, by_id),
             notes=notes,
         )
+
+    def written(self, items: list[CitedItem], claims: dict[str, Claim]) -> list[Statement]:
+        """The items the claims they cite support; the rest are counted and left out."""
+        out: list[Statement] = []
+        for item in items:
+            statement = supported_statement(item, claims, self.language)
+            if statement is None:
+                self.unsupported += 1
+                log.info("statement dropped (its claims do not say it): %.80s", item.text)
+            else:
+                out.append(statement)
+        return out
 
     def fit_claims(self, claims: list[Claim]) -> tuple[list[Claim], int]:
         """The leading claims that fit the reduce model's context, and their tokens."""
@@ -218,8 +238,9 @@ class Writer:
             except Failed as exc:
                 notes.append(f"takeaways chosen extractively: {exc}")
             else:
-                takeaways = [statement_for(t, claims) for t in reply.takeaways[:7]]
-                outlook = [statement_for(o, claims) for o in reply.outlook[:3]]
-                return takeaways, outlook
+                takeaways = self.written(reply.takeaways[:7], claims)
+                outlook = self.written(reply.outlook[:3], claims)
+                if takeaways:
+                    return takeaways, outlook
         fallback = self.extractive.summarise(developments, options)
         return fallback.takeaways, fallback.outlook

@@ -24,7 +24,7 @@ PLAN_HEADROOM = 0.10  # share of the token budget the plan leaves for long repli
 COMPOSE_OUTPUT = 800  # typical reply of a compose call, for planning
 DEVELOPMENT_OUTPUT = 400  # typical reply for one development in a reduce call
 POINT_TOKENS = 60  # a headline or point as the compose prompt carries it
-COMPOSE_POINTS = 3  # statements per development the compose prompt carries (headline first)
+COMPOSE_POINTS = 4  # statements per development the compose prompt carries (headline first)
 
 
 @dataclass

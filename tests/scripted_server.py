@@ -351,6 +351,7 @@ def main() -> None:
     args = parser.parse_args()
     server = ScriptedServer(Script(delay=args.delay, per_100_tokens=args.per_100),
                             log_path=args.log)
+    count_tokens("warm up")  # load the encoding before the first request is timed
     with server:
         print(server.base_url, flush=True)
         threading.Event().wait()

@@ -277,6 +277,12 @@ def doctor(ctx: click.Context) -> None:
     for check in result.checks:
         mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
         click.echo(f"{mark:>4}  {check.message}")
+    if settings.db_path.exists():
+        from briefing.llm_cache import CallLog
+
+        failures = CallLog(settings.db_path).last_run_failures()
+        if failures:
+            click.echo(f"warn  {failures} (`brief log` lists them)")
     if not result.ok:
         raise SystemExit(1)
 

@@ -193,6 +193,22 @@ class CallLog:
             row["cached"] = bool(row["cached"])
         return rows[-limit:] if limit else rows
 
+    def last_run_failures(self) -> str | None:
+        """How the latest run's calls failed, in one line; None when none failed."""
+        with self._lock:
+            row = self.db.execute("SELECT run_id, day FROM llm_calls ORDER BY id DESC LIMIT 1"
+                                  ).fetchone()
+            if row is None:
+                return None
+            calls = self.db.execute(
+                "SELECT error FROM llm_calls WHERE run_id = ? AND cached = 0", (row["run_id"],)
+            ).fetchall()
+        errors = [c["error"] for c in calls if c["error"]]
+        if not errors:
+            return None
+        return (f"the last run (briefing {row['day']}): {len(errors)} of {len(calls)} LLM calls"
+                f" failed, last: {errors[-1]}")
+
     def close(self) -> None:
         """Close the connection."""
         self.db.close()

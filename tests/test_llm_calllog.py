@@ -132,3 +132,19 @@ def test_brief_log_lists_calls_one_line_each(tmp_path: Path) -> None:
     assert "reduce" in second and "FAILED: endpoint answered 500" in second
     empty = run_brief("log", "--date", "2026-11-23", cwd=tmp_path)
     assert empty.stdout.strip() == "no LLM calls logged for 2026-11-23"
+
+
+def test_doctor_names_the_last_runs_failures(tmp_path: Path) -> None:
+    log = CallLog(tmp_path / "brief.db")
+    log.record(CallRecord(run_id="r2", day="2026-11-24", role="map", model="m", prompt="p",
+                          reply=None, input_tokens=None, output_tokens=None, cost=None,
+                          latency=5.0, error="the endpoint timed out after 60 s"))
+    log.record(CallRecord(
+        run_id="r2", day="2026-11-24", role="map", model="m", prompt="p", reply="{}",
+        input_tokens=10, output_tokens=2, cost=None, latency=1.0))
+    assert log.last_run_failures() == (
+        "the last run (briefing 2026-11-24): 1 of 2 LLM calls failed, last: the endpoint"
+        " timed out after 60 s")
+    with ScriptedServer() as server:
+        result = run_brief("doctor", cwd=tmp_path, env={"OPENAI_BASE_URL": server.base_url})
+    assert "warn  the last run (briefing 2026-11-24): 1 of 2 LLM calls failed" in result.stdout

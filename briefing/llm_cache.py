@@ -19,18 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import StoreError
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS llm_cache (
-    key TEXT PRIMARY KEY,
-    model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
-    response TEXT NOT NULL,
-    input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
-);
-"""
+from briefing.migrations import connect
 
 
 def cache_key(model: str, prompt_version: str, request: Any) -> str:
@@ -47,14 +36,8 @@ class LLMCache:
         self.path = str(path)
         self._lock = threading.Lock()
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(
-                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last entry is fine
-            self.db.executescript(SCHEMA)
+            # The table is created by briefing/migrations.py (m005_llm_cache).
+            self.db = connect(self.path, shared=True)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the LLM cache {path}: {exc} (check db_path in brief.toml)"
@@ -91,36 +74,7 @@ class LLMCache:
 
 
 # ---------------------------------------------------------------- the call log
-#
-# The schema's one owner is moving to numbered migrations; until then the call log's
-# table is created here, in this one function, so it can move there whole.
-
-
-def create_call_log_table(db: sqlite3.Connection) -> None:
-    """Create the ``llm_calls`` table and its index when missing."""
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS llm_calls (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            run_id TEXT NOT NULL,
-            day TEXT NOT NULL,             -- the briefing's date, YYYY-MM-DD
-            at TEXT NOT NULL,              -- when the call ended, ISO 8601 UTC
-            role TEXT NOT NULL,            -- map, reduce or compose
-            model TEXT NOT NULL,
-            prompt_hash TEXT NOT NULL,     -- sha256 of the messages as JSON
-            prompt TEXT,                   -- the messages, unless llm.log_text is off
-            reply_hash TEXT,
-            reply TEXT,
-            input_tokens INTEGER,          -- as the API reported them; NULL when it did not
-            output_tokens INTEGER,
-            cost REAL,                     -- dollars, from llm.prices; NULL when unknown
-            latency_ms INTEGER NOT NULL,
-            cached INTEGER NOT NULL DEFAULT 0,
-            error TEXT
-        );
-        CREATE INDEX IF NOT EXISTS llm_calls_day ON llm_calls (day);
-        """
-    )
+# Its table, llm_calls, is created by briefing/migrations.py (m007_llm_calls).
 
 
 @dataclass(frozen=True)
@@ -152,14 +106,7 @@ class CallLog:
         self.path = str(path)
         self._lock = threading.Lock()
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(
-                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            create_call_log_table(self.db)
+            self.db = connect(self.path, shared=True)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the LLM call log {path}: {exc} (check db_path in brief.toml)"

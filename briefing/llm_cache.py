@@ -74,7 +74,7 @@ class LLMCache:
 
 
 # ---------------------------------------------------------------- the call log
-# Its table, llm_calls, is created by briefing/migrations.py (m007_llm_calls).
+# Its table, llm_calls, is created by briefing/migrations.py (m008_llm_calls).
 
 
 @dataclass(frozen=True)

@@ -95,11 +95,17 @@ def compose(
     articles = {a.id: a for d in developments for a in d.articles}
     numbering = _Numbering(articles)
 
+    originals: list[str] = []
+
     def cited(statement: Statement) -> CitedText:
+        if statement.original:  # a translation: the original wording becomes a footnote
+            originals.append(statement.original)
         return CitedText(
             text=statement.text,
             sources=numbering.cite(statement.citations),
             verified=statement.verified,
+            original=statement.original,
+            footnote=len(originals) if statement.original else None,
         )
 
     takeaways = [cited(s) for s in summary.takeaways]
@@ -151,4 +157,5 @@ def compose(
         outlook=outlook,
         sources=numbering.entries,
         coverage=coverage,
+        originals=originals,
     )

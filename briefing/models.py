@@ -176,6 +176,7 @@ class Statement(BaseModel):
     citations: list[Citation]
     verified: bool = True
     attribution: str | None = None  # "according to residents", when the source gave one
+    original: str | None = None  # the source's own words, when ``text`` translates them
 
 
 class KeyFigure(BaseModel):
@@ -217,6 +218,8 @@ class CitedText(BaseModel):
     text: str
     sources: list[int]
     verified: bool = True
+    original: str | None = None  # the source's own words when ``text`` is a translation
+    footnote: int | None = None  # its number in ``Sitrep.originals``
 
 
 class Point(CitedText):
@@ -302,6 +305,8 @@ class Sitrep(BaseModel):
     backend: str
     model: str | None = None
     warning: str | None = None  # e.g. "inputs are older than the window"
+    originals: list[str] = Field(default_factory=list)  # footnotes: original-language quotes
+    llm_unavailable: str | None = None  # why the LLM could not be used: summarised extractively
     takeaways: list[CitedText]
     developments: list[DevelopmentSection]
     key_figures: list[FigureEntry] = Field(default_factory=list)

@@ -22,8 +22,9 @@ from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
 from briefing.dates import date_from_html, date_from_lines, parse_datetime
 from briefing.errors import SourceError
 from briefing.language import detect_language
-from briefing.models import Article, DateSource, RawDocument, SourceRef
-from briefing.safety import is_injection, strip_injections
+from briefing.hidden import drop_hidden, page_titles, strip_comments, title_from_page
+from briefing.models import Article, DateSource, Quarantined, RawDocument, SourceRef
+from briefing.safety import is_injection, quarantine
 from briefing.store import clean_url, text_hash
 from briefing.text import squash
 
@@ -31,11 +32,6 @@ log = logging.getLogger(__name__)
 
 MIN_WORDS = 40  # below this a page has no story worth briefing
 POOL_THRESHOLD = 200  # documents before worker processes pay for their start-up (BENCHMARKS.md)
-_HIDDEN_XPATH = (
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
-    " or contains(translate(@style,' ',''),'visibility:hidden')"
-    " or contains(translate(@style,' ',''),'font-size:0')]"
-)
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -58,7 +54,9 @@ def extract_document(raw: RawDocument) -> Article:
     elif raw.media_type == "json":
         article = _from_json(text, raw)
     elif raw.media_type == "markdown":
+        text, comments = strip_comments(text)
         article = _from_lines(_markdown_lines(text), raw)
+        article.quarantined += comments
     else:
         article = _from_lines(text.splitlines(), raw)
     return _finish(article, raw)
@@ -102,7 +100,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     except Exception as exc:  # lxml raises several unrelated types on bad markup
         raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
     meta = _html_metadata(tree)
-    hidden_injections = _drop_hidden(tree)
+    hidden = drop_hidden(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
     document = trafilatura.bare_extraction(
@@ -124,7 +122,10 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     found = date_from_html(html, meta.get("published"))
     published = found.when if found else None
     article = Article(
-        title=squash(meta.get("title") or getattr(document, "title", None) or ""),
+        title=squash(
+            title_from_page(meta.get("title"), page_titles(tree), "\n".join(paragraphs))
+            or getattr(document, "title", None) or ""
+        ),
         text="\n\n".join(paragraphs),
         url=raw.url or meta.get("url") or getattr(document, "url", None),
         site=meta.get("site") or getattr(document, "sitename", None),
@@ -132,7 +133,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         published_at=published,
         date_source=found.source if found else DateSource.NONE,
     )
-    article.suspicious_passages += hidden_injections
+    article.quarantined += hidden
     return article
 
 
@@ -147,26 +148,12 @@ def _visible_lines(html: str) -> list[str]:
     import lxml.html
 
     tree = lxml.html.document_fromstring(html)
-    _drop_hidden(tree)
+    drop_hidden(tree)
     for element in tree.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     return str(tree.text_content()).splitlines()
-
-
-def _drop_hidden(tree: Any) -> int:
-    """Remove elements a reader cannot see; count those that address an AI."""
-    injections = 0
-    for element in tree.xpath(_HIDDEN_XPATH):
-        if is_injection(element.text_content()):
-            injections += 1
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
-    for element in tree.xpath("//script|//style|//noscript|//template|//iframe"):
-        element.getparent().remove(element)
-    return injections
 
 
 def _html_metadata(tree: Any) -> dict[str, Any]:
@@ -250,10 +237,14 @@ def _from_json(text: str, raw: RawDocument) -> Article:
 
 def _finish(article: Article, raw: RawDocument) -> Article:
     """Shared last steps: injection filter, feed fallbacks, hash, source reference."""
-    paragraphs, injected = strip_injections(article.paragraphs)
+    paragraphs, held = quarantine(article.paragraphs)
     paragraphs = [p for p in paragraphs if not is_date_line(p)]
     article.text = "\n\n".join(paragraphs)
-    article.suspicious_passages += injected
+    if article.title and is_injection(article.title):
+        held.append(Quarantined(reason="headline addressed to an AI", text=article.title))
+        article.title = ""
+    article.quarantined += held
+    article.suspicious_passages = len(article.quarantined)
     if len(article.text.split()) < MIN_WORDS:
         raise SourceError(
             f"{raw.location}: too little article text ({len(article.text.split())}"
@@ -267,9 +258,9 @@ def _finish(article: Article, raw: RawDocument) -> Article:
     article.fetched_at = raw.fetched_at
     article.content_hash = text_hash(article.text)
     article.language = detect_language(article.text)
-    if injected or article.suspicious_passages:
+    if article.suspicious_passages:
         log.warning(
-            "%s: removed %d passage(s) addressed to an AI",
+            "%s: quarantined %d hidden passage(s) or passage(s) addressed to an AI",
             raw.location,
             article.suspicious_passages,
         )

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefing.errors import StoreError
-from briefing.models import Article, DateSource, SourceKind, SourceRef
+from briefing.models import Article, DateSource, Quarantined, SourceKind, SourceRef
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS articles (
     updated_at TEXT NOT NULL,
     text TEXT NOT NULL,
     suspicious_passages INTEGER NOT NULL DEFAULT 0,
-    notes TEXT NOT NULL DEFAULT '[]'
+    notes TEXT NOT NULL DEFAULT '[]',
+    quarantined TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS articles_url ON articles(canonical_url);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
@@ -146,6 +147,11 @@ class Store:
         for column in ("tag", "reliability"):
             if column not in columns:
                 self.db.execute(f"ALTER TABLE article_sources ADD COLUMN {column} TEXT")
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        if "quarantined" not in columns:  # passages kept out of the text (briefing.safety)
+            self.db.execute(
+                "ALTER TABLE articles ADD COLUMN quarantined TEXT NOT NULL DEFAULT '[]'"
+            )
 
     def __enter__(self) -> Store:
         return self
@@ -213,10 +219,10 @@ class Store:
         db.execute(
             "INSERT INTO articles (id, canonical_url, url, content_hash, title, site, author,"
             " published_at, date_source, fetched_at, first_seen, updated_at, text,"
-            " suspicious_passages, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " suspicious_passages, notes, quarantined) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _iso(a.published_at),
              a.date_source.value, _iso(a.fetched_at), _iso(now), _iso(now), a.text,
-             a.suspicious_passages, json.dumps(a.notes)),
+             a.suspicious_passages, json.dumps(a.notes), _quarantined_json(a)),
         )
 
     def _replace_text(
@@ -224,9 +230,10 @@ class Store:
     ) -> None:
         db.execute(
             "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
-            " published_at), updated_at=?, suspicious_passages=?, notes=? WHERE id=?",
+            " published_at), updated_at=?, suspicious_passages=?, notes=?, quarantined=?"
+            " WHERE id=?",
             (digest, a.title, a.text, _iso(a.published_at), _iso(now), a.suspicious_passages,
-             json.dumps(a.notes), article_id),
+             json.dumps(a.notes), _quarantined_json(a), article_id),
         )
 
     def _add_source(
@@ -263,6 +270,7 @@ class Store:
             date_source=DateSource(row["date_source"]), fetched_at=_dt(row["fetched_at"]),
             content_hash=row["content_hash"], sources=sources,
             suspicious_passages=row["suspicious_passages"], notes=json.loads(row["notes"]),
+            quarantined=[Quarantined(**q) for q in json.loads(row["quarantined"] or "[]")],
         )
 
     def articles(self, ids: Iterable[str]) -> list[Article]:
@@ -299,3 +307,7 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _quarantined_json(article: Article) -> str:
+    return json.dumps([q.model_dump() for q in article.quarantined], ensure_ascii=False)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from briefing.models import (
     Article,
@@ -61,7 +61,7 @@ class _Numbering:
                 article_id=article.id,
                 title=defang(ref.title if ref and ref.title else article.title),
                 site=(ref.site if ref and ref.site else article.site) or _domain(url),
-                url=url if url and url.startswith(("http://", "https://")) else None,
+                url=source_url(url),
                 file=Path(location).name
                 if ref and ref.kind == SourceKind.INBOX and location
                 else None,
@@ -75,16 +75,46 @@ class _Numbering:
         return number
 
 
-_LINKISH = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://|\bwww\.")
+# A URL with a scheme, a www. address, or a bare lower-case host name ("shop.example/x").
+_LINKISH = re.compile(
+    r"(?i:\b[a-z][a-z0-9+.-]*://[^\s<>\"')\]]*)|(?i:\bwww\.[^\s<>\"')\]]*)"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b(?:/[^\s<>\"')\]]*)?"
+)
+_URL_SAFE = ":/?#@!$&*+,;=%~-._"
 
 
-def defang(title: str) -> str:
-    """A title that names a URL keeps its words but cannot become a link in a mail client.
+def defang(text: str) -> str:
+    """Text that names a URL keeps its words, but no reader or mail client can follow it.
 
-    Statements never carry URLs (the backends and verification see to that); titles are
-    the sources' own, so a zero-width space breaks the scheme or ``www.`` instead.
+    Only the sources list links, and only to sources' own addresses; anywhere else an
+    address is written the way security reports write it: ``hxxps://shop[.]example``.
     """
-    return _LINKISH.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], title)
+    return _LINKISH.sub(_defang_match, text)
+
+
+def _defang_match(match: re.Match[str]) -> str:
+    url = match.group(0)
+    url = re.sub(r"(?i)^([a-z][a-z0-9+.-]*)://", lambda m: _scheme(m.group(1)) + "[:]//", url)
+    return url.replace(".", "[.]")
+
+
+def _scheme(scheme: str) -> str:
+    return "hxxp" + scheme[4:] if scheme.lower().startswith("http") else scheme
+
+
+def source_url(url: str | None) -> str | None:
+    """A source's own address, fit to link in any format; None unless http(s) with a host.
+
+    Characters that could end a Markdown autolink or link target (``>``, ``)``,
+    quotes, spaces, brackets) are percent-encoded, so the link stays one link.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe=_URL_SAFE)
 
 
 def _domain(url: str | None) -> str | None:
@@ -108,7 +138,7 @@ def compose(
 
     def cited(statement: Statement) -> CitedText:
         return CitedText(
-            text=statement.text,
+            text=defang(statement.text),
             sources=numbering.cite(statement.citations),
             verified=statement.verified,
         )
@@ -119,11 +149,11 @@ def compose(
     figures: list[FigureEntry] = []
     for item in summary.developments:
         headline = cited(item.headline)
-        headline.text = defang(headline.text)
         points = [cited(p) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
-            FigureEntry(value=f.value, context=f.context, sources=numbering.cite(f.citations))
+            FigureEntry(value=defang(f.value), context=defang(f.context),
+                        sources=numbering.cite(f.citations))
             for f in item.figures
         )
         development = by_id.get(item.development_id)
@@ -135,7 +165,7 @@ def compose(
                 points=points,
                 conflicts=conflicts,
                 sources=sources,
-                notes=item.notes,
+                notes=[defang(n) for n in item.notes],
             )
         )
     outlook = [cited(s) for s in summary.outlook]
@@ -144,7 +174,7 @@ def compose(
             "articles_used": len(numbering.numbers),
             "unverified_claims": coverage.unverified_claims + summary.unverified_claims,
             "dropped_claims": coverage.dropped_claims + summary.dropped_claims,
-            "notes": coverage.notes + summary.notes,
+            "notes": coverage.notes + [defang(n) for n in summary.notes],
         }
     )
     return Sitrep(

@@ -21,8 +21,8 @@ from typing import Any
 from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
 from briefing.dates import date_from_html, date_from_lines, parse_datetime
 from briefing.errors import SourceError
-from briefing.language import detect_language
 from briefing.hidden import drop_hidden, page_titles, strip_comments, title_from_page
+from briefing.language import detect_language
 from briefing.models import Article, DateSource, Quarantined, RawDocument, SourceRef
 from briefing.safety import is_injection, quarantine
 from briefing.store import clean_url, text_hash

@@ -248,6 +248,7 @@ class Coverage(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
     suspicious_passages: int = 0
+    quarantined: list[str] = Field(default_factory=list)  # per page: how many, and why
     unverified_claims: int = 0
     dropped_claims: int = 0
     source_health: list[str] = Field(default_factory=list)

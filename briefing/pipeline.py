@@ -27,6 +27,7 @@ from briefing.models import (
     SummaryOptions,
 )
 from briefing.render import render
+from briefing.safety import coverage_lines
 from briefing.sources import inbox
 from briefing.store import Store
 from briefing.verify import verify, widen_citations
@@ -192,6 +193,7 @@ def run_today(
         skipped=gathered.skipped,
         undated=[defang(a.title) for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
+        quarantined=coverage_lines(articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
         source_health=gathered.health,
     )

@@ -10,14 +10,17 @@ but never shown as content.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
 
-from briefing.models import Quarantined
+from briefing.models import Article, Quarantined
 from briefing.safety.detect import continues_address, judge
 
 # Sentence ends in the scripts a news inbox carries; CJK full stops need no space.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])[\"'”’»)\]]*\s+|(?<=[。！？؟])\s*")
 
-__all__ = ["is_injection", "quarantine", "sentences", "strip_injections"]
+__all__ = ["coverage_lines", "is_injection", "quarantine", "sentences", "strip_injections"]
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -70,3 +73,21 @@ def strip_injections(paragraphs: list[str]) -> tuple[list[str], int]:
     """The paragraphs without injection attempts, and how many passages were removed."""
     kept, held = quarantine(paragraphs)
     return kept, len(held)
+
+
+def coverage_lines(articles: Iterable[Article]) -> list[str]:
+    """One line per page with quarantined passages: the page, how many, and why.
+
+    Never the passages' words: an attacker's text must not reach the briefing, even here.
+    """
+    lines = []
+    for article in articles:
+        if not article.quarantined:
+            continue
+        ref = article.sources[0] if article.sources else None
+        page = Path(ref.location).name if ref and ref.kind.value == "inbox" else (
+            ref.location if ref else article.url or article.id)
+        reasons = Counter(q.reason for q in article.quarantined)
+        why = "; ".join(f"{reason} ×{n}" if n > 1 else reason for reason, n in reasons.items())
+        lines.append(f"{page}: {len(article.quarantined)} passage(s) held back ({why})")
+    return lines

@@ -140,8 +140,8 @@ def _machine_obligation(text: str) -> str | None:
         return None
     subject = obligation.group(0).lower()
     summary_subject = re.search(r"summar|aggregat|briefing", subject) is not None
-    if summary_subject or P["meta"].search(text) and re.search(
-            r"\bthis (?:article|story|page|text)\b|\byour\b", text, re.I):
+    if summary_subject or (P["meta"].search(text) and re.search(
+            r"\bthis (?:article|story|page|text)\b|\byour\b", text, re.I)):
         return "order about the summary"
     return None
 
@@ -149,7 +149,7 @@ def _machine_obligation(text: str) -> str | None:
 def _asks(text: str) -> bool:
     """True when ``text`` asks something of its reader: an order, override or request."""
     return bool(
-        P["override_verb"].search(text) and P["instruction_noun"].search(text)
+        (P["override_verb"].search(text) and P["instruction_noun"].search(text))
         or _imperative_output(text)
         or P["polite"].search(text)
         or P["second_person"].search(text)

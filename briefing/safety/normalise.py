@@ -23,10 +23,11 @@ _INVISIBLE = re.compile(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _BASE64 = re.compile(r"(?<![\w/+])[A-Za-z0-9+/]{24,}={0,2}(?![\w/+])")
 # Words that make up a large share of any English sentence: rot13 text has almost none.
-_ENGLISH_COMMON = frozenset(
-    "the a an and or to of in on at for that this is are was be with by as it you your "
-    "all say said from not no instead only now".split()
-)
+_ENGLISH_COMMON = frozenset({
+    "the", "a", "an", "and", "or", "to", "of", "in", "on", "at", "for", "that", "this", "is",
+    "are", "was", "be", "with", "by", "as", "it", "you", "your", "all", "say", "said", "from",
+    "not", "no", "instead", "only", "now",
+})
 
 
 def strip_invisible(text: str) -> str:
@@ -61,16 +62,11 @@ def _fold_word(word: str) -> str:
     mappable = sum(1 for ch in foreign if folded[ch])
     # "Ιgnore" (one Greek letter) or "Аttеntіon" (all look-alikes): fold. Real Greek
     # or Russian words have letters with no Latin twin, so they are left alone.
-    if mappable == len(foreign) and (latin > 0 or len(word) <= 12):
-        if latin > 0 or _all_confusable_script(word):
-            return "".join(folded.get(ch) or ch for ch in word)
+    # A word of look-alikes only ("АΙ") is folded when short: longer ones are real
+    # Cyrillic or Greek words that happen to use shared shapes.
+    if mappable == len(foreign) and (latin > 0 or len(word) <= 4):
+        return "".join(folded.get(ch) or ch for ch in word)
     return word
-
-
-def _all_confusable_script(word: str) -> bool:
-    # A word written only in look-alikes with no Latin letter ("АΙ") is folded only
-    # when it is short: longer all-Cyrillic words are real Cyrillic text.
-    return len(word) <= 4
 
 
 def fold_confusables(text: str) -> str:

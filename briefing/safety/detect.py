@@ -128,6 +128,18 @@ def _addressed(text: str) -> str | None:
     return _machine_obligation(text)
 
 
+# What an order about this page's summary names (not "users" or "an answer" in general).
+_OUTPUT_OBJECT = re.compile(
+    r"\b(?:summary|summaries|briefing|digest|headline|readers|this (?:article|story|page|text|"
+    r"report))\b", re.I
+)
+# "...if you said that...": a request phrased as a wish.
+_IF_YOU_WROTE = re.compile(
+    r"\bif you (?:could |would |can |just )?(?:said|say|wrote|write|added|add|mentioned|mention|"
+    r"included|include|reported|report|told|tell|noted|stated|called|described|linked)\b", re.I
+)
+
+
 def _machine_obligation(text: str) -> str | None:
     """'Summaries must say...': an order about what the summary of this page says."""
     obligation = re.search(
@@ -140,8 +152,7 @@ def _machine_obligation(text: str) -> str | None:
         return None
     subject = obligation.group(0).lower()
     summary_subject = re.search(r"summar|aggregat|briefing", subject) is not None
-    if summary_subject or (P["meta"].search(text) and re.search(
-            r"\bthis (?:article|story|page|text)\b|\byour\b", text, re.I)):
+    if summary_subject or _OUTPUT_OBJECT.search(text[obligation.end():]):
         return "order about the summary"
     return None
 
@@ -217,6 +228,8 @@ def _directive(text: str) -> str | None:
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"
+    if _IF_YOU_WROTE.search(text):
+        return "request to the summariser"
     polite = P["polite"].search(text)
     if polite and (P["output_verb"].search(text) or P["meta"].search(text)) and (
         P["second_person"].search(text)

@@ -93,9 +93,11 @@ def defang(text: str) -> str:
 
 
 def _defang_match(match: re.Match[str]) -> str:
-    url = match.group(0)
+    found = match.group(0)
+    url = found.rstrip(".,;:!?")
+    trailing = found[len(url):]  # the sentence's own punctuation, not the address's
     url = re.sub(r"(?i)^([a-z][a-z0-9+.-]*)://", lambda m: _scheme(m.group(1)) + "[:]//", url)
-    return url.replace(".", "[.]")
+    return url.replace(".", "[.]") + trailing
 
 
 def _scheme(scheme: str) -> str:

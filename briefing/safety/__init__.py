@@ -49,11 +49,13 @@ def quarantine_paragraph(paragraph: str) -> tuple[str, list[Quarantined]]:
         reason = judge(sentence)
         if reason is None and addressing and continues_address(sentence):
             reason = "continues a passage addressed to an AI"
-        addressing = reason is not None
         if reason is None:
             kept.append(sentence)
+        elif addressing:  # consecutive sentences are one passage
+            held[-1].text += " " + sentence.strip()
         else:
             held.append(Quarantined(reason=reason, text=sentence.strip()))
+        addressing = reason is not None
     return "".join(kept).strip(), held
 
 

@@ -16,9 +16,13 @@ from pathlib import Path
 
 from briefing.models import Article, Quarantined
 from briefing.safety.detect import continues_address, judge
+from briefing.safety.lexicon import COMPILED
+from briefing.safety.normalise import normalise
+
+_TURN = COMPILED["role_label"]
 
 # Sentence ends in the scripts a news inbox carries; CJK full stops need no space.
-_SENTENCE_END = re.compile(r"(?<=[.!?;…])[\"'”’»)\]]*\s+|(?<=[。！？؟])\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|(?<=[。！？؟])\s*")
 
 __all__ = ["coverage_lines", "is_injection", "quarantine", "sentences", "strip_injections"]
 
@@ -45,8 +49,13 @@ def quarantine_paragraph(paragraph: str) -> tuple[str, list[Quarantined]]:
     kept: list[str] = []
     held: list[Quarantined] = []
     addressing = False
-    for sentence in sentences(paragraph):
+    parts = sentences(paragraph)
+    # Chat turns cut into sentences ("Human: ...? AI: ...") read as a dialogue together.
+    dialogue = sum(1 for s in parts if _TURN.match(normalise(s).lstrip(" \"'“[(<-*#>"))) >= 2
+    for sentence in parts:
         reason = judge(sentence)
+        if reason is None and dialogue and _TURN.match(normalise(sentence).lstrip(" \"'“[(<-*#>")):
+            reason = "fake chat turn"
         if reason is None and addressing and continues_address(sentence):
             reason = "continues a passage addressed to an AI"
         if reason is None:

@@ -90,10 +90,17 @@ def judge(sentence: str) -> str | None:
     return _addressed(text) or _override(text) or _directive(text)
 
 
-def _fake_turns(text: str) -> bool:
+def _fake_turns(text: str, strict: bool = True) -> bool:
+    """Chat roles written into the text: two labels, or one leading a request."""
     labels = P["role_label"].findall(text)
-    starts = P["role_label"].match(text.lstrip(" \"'“[(<-*#>"))
-    return len(labels) >= 2 or starts is not None
+    stripped = text.lstrip(" \"'“[(<-*#>")
+    starts = P["role_label"].match(stripped)
+    if len(labels) >= 2:
+        return True
+    if starts is None:
+        return False
+    rest = stripped[starts.end():]
+    return not strict or _asks(rest) or P["meta"].search(rest) is not None
 
 
 def _addressed(text: str) -> str | None:
@@ -104,9 +111,9 @@ def _addressed(text: str) -> str | None:
         if len(head.split()) <= 14 and len(head) <= 120 and P["machine"].search(head):
             named = re.search(
                 r"(?:" + P["address"].pattern + r")\s+(?:\w+\s+){0,2}?(?:" + P["machine"].pattern
-                + r")" + _NOT_A_MACHINE + r"(?:\s+\w+){0,3}\s*$", head, re.I,
+                + r")" + _NOT_A_MACHINE + r"(?:\s+\w+){0,3}\W*$", head, re.I,
             )
-            if named or _asks(rest) or not rest.strip():
+            if named or _asks(rest, strict=True) or not rest.strip():
                 return "addressed to an AI"
     opening = " ".join(text.split()[:12])
     greeting = re.match(
@@ -120,7 +127,7 @@ def _addressed(text: str) -> str | None:
         + r"(?:\s+and\s+" + P["machine"].pattern + r")?" + _MACHINE_TAIL,
         opening, re.I,
     )
-    if vocative and _asks(text[vocative.end():]):
+    if vocative and _asks(text[vocative.end():], strict=True):
         return "addressed to an AI"
     if re.search(r"\b(?:reading|processing|summari[sz]ing|parsing|scanning) this\b", text, re.I) \
             and P["machine"].search(text):
@@ -135,8 +142,23 @@ _OUTPUT_OBJECT = re.compile(
 )
 # "...if you said that...": a request phrased as a wish.
 _IF_YOU_WROTE = re.compile(
-    r"\bif you (?:could |would |can |just )?(?:said|say|wrote|write|added|add|mentioned|mention|"
-    r"included|include|reported|report|told|tell|noted|stated|called|described|linked)\b", re.I
+    r"\bif (?:you|your \w+|the (?:summary|briefing|digest|bot|model|ai|assistant)) (?:could |"
+    r"would |can |just )?(?:(?:said|say|wrote|write|told|tell|stated|state)(?: \w+)? that|added|"
+    r"add|mentioned|mention|included|include|reported|report|noted|called|described|linked|"
+    r"recommended|recommend)\b",
+    re.I,
+)
+# A wish that the summary would say something: "we'd be grateful if you noted...".
+_WISH = re.compile(
+    r"\b(?:grateful|thankful|appreciate(?:d)?(?: it)?|mean a lot(?: to \w+)?|be (?:great|nice|"
+    r"wonderful|helpful)|love it) if (?:you|your \w+|the (?:summary|briefing|digest|bot|model|"
+    r"ai|assistant))\b", re.I
+)
+# The reader-machine told what its readers must hear, whatever the page says.
+_READERS_TOLD = re.compile(
+    r"\breaders (?:must|should|need to|have to) (?:be told|hear|learn|be informed)\b|"
+    r"\b(?:whatever|regardless of what|no matter what) (?:the|this) (?:article|story|text|page|"
+    r"report) says\b", re.I
 )
 
 
@@ -157,14 +179,21 @@ def _machine_obligation(text: str) -> str | None:
     return None
 
 
-def _asks(text: str) -> bool:
-    """True when ``text`` asks something of its reader: an order, override or request."""
+def _asks(text: str, strict: bool = False) -> bool:
+    """True when ``text`` asks something of its reader: an order, override or request.
+
+    ``strict`` leaves out a bare "you", which a headline may say to a human reader.
+    """
     return bool(
         (P["override_verb"].search(text) and P["instruction_noun"].search(text))
         or _imperative_output(text)
         or P["polite"].search(text)
-        or P["second_person"].search(text)
+        or _YOUR_TASK.search(text)
+        or (not strict and P["second_person"].search(text))
     )
+
+
+_YOUR_TASK = re.compile(r"\byour (?:task|job|role|goal|mission|instructions?) (?:is|are|now)\b", re.I)
 
 
 def _override(text: str) -> str | None:
@@ -218,7 +247,8 @@ _STOP_WORK = re.compile(
 
 _ROLE_PLAY = re.compile(
     r"\b(?:pretend (?:that )?(?:you are|you're|to be)|imagine (?:that )?you are|act as (?:if|an?|the)|"
-    r"role-?play as|stay in character|from now on,? you|you are now|you're now)\b", re.I
+    r"role-?play as|stay in character|from now on,? you|you are now|you're now|let'?s play a"
+    r" game|let us play|you are (?:a|an) \w+ (?:who|that))\b", re.I
 )
 
 
@@ -228,7 +258,7 @@ def _directive(text: str) -> str | None:
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"
-    if _IF_YOU_WROTE.search(text):
+    if _IF_YOU_WROTE.search(text) or _READERS_TOLD.search(text) or _WISH.search(text):
         return "request to the summariser"
     polite = P["polite"].search(text)
     if polite and (P["output_verb"].search(text) or P["meta"].search(text)) and (
@@ -245,5 +275,5 @@ def continues_address(sentence: str) -> bool:
         P["second_person"].search(text)
         or _imperative_output(text)
         or P["polite"].search(text)
-        or _fake_turns(text)
+        or _fake_turns(text, strict=False)
     ) and not reported_quote(text)

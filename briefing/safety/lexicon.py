@@ -116,6 +116,8 @@ POLITE_REQUEST = _words(
     r" (?:it )?(?:if you|you to)\b",
     r"\bif you (?:could|would|can)\b",
     r"\bplease\b",
+    r"\b(?:would you )?mind (?:adding|slipping|including|saying|writing|putting|mentioning|"
+    r"noting|inserting|linking)\b",
     r"\b(?:pretend|imagine) (?:that )?(?:you are|you're|to be)\b",
     r"\b(?:act as|role-?play|stay in character|from now on,? you|you are now)\b",
     r"\b(?:s'il te plaît|s'il vous plaît|bitte|por favor|пожалуйста|من فضلك|请)\b",

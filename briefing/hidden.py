@@ -45,7 +45,7 @@ def drop_hidden(tree: Any) -> list[Quarantined]:
 
 
 def _walk(
-    element: Any, rules: list[tuple[str, dict[str, str]]],
+    element: Any, rules: Stylesheet,
     page_background: tuple[int, int, int] | None, removed: list[Quarantined],
 ) -> None:
     """Remove hidden elements top-down, so text is recorded once, at its outermost hider."""
@@ -77,7 +77,35 @@ def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
     parent.remove(node)
 
 
-def stylesheet_rules(tree: Any) -> list[tuple[str, dict[str, str]]]:
+# Properties that can hide text; rules setting none of them are not kept.
+_RELEVANT = (
+    "display", "visibility", "font-size", "opacity", "clip", "clip-path", "position", "left",
+    "top", "right", "bottom", "margin-left", "margin-top", "transform", "text-indent", "color",
+    "background", "background-color", "width", "height", "overflow",
+)
+
+
+class Stylesheet:
+    """A page's <style> rules, indexed by the class, id or tag their selector ends on."""
+
+    def __init__(self, rules: list[tuple[str, dict[str, str]]]) -> None:
+        self.rules = rules
+        self.index: dict[str, list[int]] = {}
+        for number, (selector, _) in enumerate(rules):
+            last = selector.split()[-1] if selector.split() else ""
+            keys = re.findall(r"[.#][\w-]+", last) or [re.split(r"[.#:\[]", last)[0]]
+            for key in keys[:1]:
+                self.index.setdefault(key, []).append(number)
+
+    def candidates(self, element: Any) -> list[tuple[str, dict[str, str]]]:
+        """Rules that may apply to ``element``, in stylesheet order."""
+        keys = [element.tag.lower(), "#" + (element.get("id") or "").lower()]
+        keys += ["." + c for c in (element.get("class") or "").lower().split()]
+        numbers = sorted({n for key in keys for n in self.index.get(key, ())})
+        return [self.rules[n] for n in numbers]
+
+
+def stylesheet_rules(tree: Any) -> Stylesheet:
     """The page's <style> rules as (selector, declarations), read before styles go."""
     rules: list[tuple[str, dict[str, str]]] = []
     for style in tree.xpath("//style"):
@@ -85,9 +113,11 @@ def stylesheet_rules(tree: Any) -> list[tuple[str, dict[str, str]]]:
         css = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", r"\1", css)
         for selectors, body in _CSS_RULE.findall(css):
             declarations = parse_declarations(body)
+            if not any(name in declarations for name in _RELEVANT):
+                continue
             for selector in selectors.split(","):
                 rules.append((selector.strip().lower(), declarations))
-    return rules
+    return Stylesheet(rules)
 
 
 def parse_declarations(style: str) -> dict[str, str]:
@@ -119,10 +149,10 @@ def _matches(selector: str, element: Any) -> bool:
     return bool(tag or qualifiers) and tag not in ("html", "body")
 
 
-def computed_style(element: Any, rules: list[tuple[str, dict[str, str]]]) -> dict[str, str]:
+def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
     """Stylesheet declarations that apply to ``element``, overlaid by its inline style."""
     style: dict[str, str] = {}
-    for selector, declarations in rules:
+    for selector, declarations in rules.candidates(element):
         if _matches(selector, element):
             style.update(declarations)
     style.update(parse_declarations(element.get("style") or ""))
@@ -130,7 +160,7 @@ def computed_style(element: Any, rules: list[tuple[str, dict[str, str]]]) -> dic
 
 
 def hidden_reason(
-    element: Any, rules: list[tuple[str, dict[str, str]]],
+    element: Any, rules: Stylesheet,
     page_background: tuple[int, int, int] | None = (255, 255, 255),
 ) -> str | None:
     """Why a reader cannot see ``element`` (its own attributes and style), or None."""
@@ -233,9 +263,9 @@ def _close(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
 
 
 def _page_background(
-    tree: Any, rules: list[tuple[str, dict[str, str]]]
+    tree: Any, rules: Stylesheet
 ) -> tuple[int, int, int] | None:
-    for selector, declarations in rules:
+    for selector, declarations in rules.rules:
         if selector in ("body", "html"):
             colour = _colour(declarations.get("background-color") or declarations.get("background"))
             if colour is not None:
@@ -244,7 +274,7 @@ def _page_background(
 
 
 def _ancestor_background(
-    element: Any, rules: list[tuple[str, dict[str, str]]],
+    element: Any, rules: Stylesheet,
     page_background: tuple[int, int, int] | None,
 ) -> tuple[int, int, int] | None:
     for ancestor in element.iterancestors():

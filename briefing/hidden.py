@@ -14,9 +14,11 @@ import re
 from typing import Any
 
 from briefing.models import Quarantined
+from briefing.safety import is_injection
 
-# Text this short is an accessibility label ("Skip to content"), not a passage.
-_MIN_QUARANTINE_WORDS = 6
+# Hidden text shorter than this is a label or notice ("Skip to content", "Please enable
+# JavaScript"), dropped without a record unless it speaks to an AI.
+_MIN_QUARANTINE_WORDS = 12
 _ALWAYS_HIDDEN = ("script", "style", "noscript", "template", "iframe", "object", "embed")
 _NAMED_COLOURS = {
     "white": (255, 255, 255), "black": (0, 0, 0), "snow": (255, 250, 250),
@@ -64,7 +66,9 @@ def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
     if parent is None:
         return
     text = node.text if reason == "HTML comment" else node.text_content()
-    if record is not None and text and len(text.split()) >= _MIN_QUARANTINE_WORDS:
+    if record is not None and text and (
+        len(text.split()) >= _MIN_QUARANTINE_WORDS or is_injection(text)
+    ):
         record.append(Quarantined(reason=f"hidden text ({reason})", text=" ".join(text.split())))
     # Keep the tail: it is visible text that follows the hidden element.
     tail = node.tail
@@ -301,7 +305,7 @@ def strip_comments(text: str) -> tuple[str, list[Quarantined]]:
     held = [
         Quarantined(reason="hidden text (HTML comment)", text=" ".join(m.split()))
         for m in _MARKUP_COMMENT.findall(text)
-        if len(m.split()) >= _MIN_QUARANTINE_WORDS
+        if len(m.split()) >= _MIN_QUARANTINE_WORDS or is_injection(m)
     ]
     return _MARKUP_COMMENT.sub("", text), held
 

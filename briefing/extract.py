@@ -21,7 +21,13 @@ from typing import Any
 from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
 from briefing.dates import date_from_html, date_from_lines, parse_datetime
 from briefing.errors import SourceError
-from briefing.hidden import drop_hidden, page_titles, strip_comments, title_from_page
+from briefing.hidden import (
+    drop_hidden,
+    page_titles,
+    rejected_title,
+    strip_comments,
+    title_from_page,
+)
 from briefing.language import detect_language
 from briefing.models import Article, DateSource, Quarantined, RawDocument, SourceRef
 from briefing.safety import is_injection, quarantine
@@ -133,7 +139,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         published_at=published,
         date_source=found.source if found else DateSource.NONE,
     )
-    article.quarantined += hidden
+    article.quarantined += hidden + rejected_title(meta.get("title"), article.title)
     return article
 
 

@@ -325,6 +325,13 @@ def title_from_page(meta_title: str | None, visible_titles: list[str], body: str
     return visible[0] if visible else None
 
 
+def rejected_title(meta_title: str | None, used_title: str) -> list[Quarantined]:
+    """A metadata headline that was passed over and speaks to an AI, for the record."""
+    if meta_title and " ".join(meta_title.split()) != used_title and is_injection(meta_title):
+        return [Quarantined(reason="metadata headline addressed to an AI", text=meta_title)]
+    return []
+
+
 def _agrees(claimed: str, seen: str) -> bool:
     claimed_words = {w for w in re.findall(r"\w+", claimed.lower()) if len(w) > 2}
     seen_words = set(re.findall(r"\w+", seen.lower()))

@@ -85,7 +85,7 @@ def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
 _RELEVANT = (
     "display", "visibility", "font-size", "opacity", "clip", "clip-path", "position", "left",
     "top", "right", "bottom", "margin-left", "margin-top", "transform", "text-indent", "color",
-    "background", "background-color", "width", "height", "overflow",
+    "background", "background-color", "width", "height", "overflow", "max-width", "max-height",
 )
 
 
@@ -159,6 +159,11 @@ def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
     for selector, declarations in rules.candidates(element):
         if _matches(selector, element):
             style.update(declarations)
+    # Presentational attributes of old markup (<font color>, <td bgcolor>) count as style.
+    if element.get("color"):
+        style["color"] = element.get("color").strip().lower()
+    if element.get("bgcolor"):
+        style["background-color"] = element.get("bgcolor").strip().lower()
     style.update(parse_declarations(element.get("style") or ""))
     return style
 
@@ -187,12 +192,25 @@ def hidden_reason(
         return "clipped box"
     if _offscreen(style):
         return "off-screen position"
+    if _invisible_colour(style.get("color")):
+        return "transparent text"
     colour = _colour(style.get("color"))
     background = _colour(style.get("background-color") or style.get("background"))
     behind = background or _ancestor_background(element, rules, page_background)
     if colour is not None and behind is not None and _close(colour, behind):
         return "text coloured as its background"
     return None
+
+
+def _invisible_colour(value: str | None) -> bool:
+    if not value:
+        return False
+    alpha = re.search(
+        r"rgba?\(\s*[\d.%]+[\s,]+[\d.%]+[\s,]+[\d.%]+\s*[,/]\s*(?:0?\.0*|0)%?\s*\)", value
+    )
+    return value.strip() == "transparent" or alpha is not None or bool(
+        re.fullmatch(r"#[0-9a-f]{6}00|#[0-9a-f]{3}0", value.strip())
+    )
 
 
 def _length(value: str | None) -> float | None:
@@ -220,7 +238,10 @@ def _clipped(style: dict[str, str]) -> bool:
         return True
     if re.search(r"inset\(\s*(50%|100%)", clip):
         return True
-    width, height = _length(style.get("width")), _length(style.get("height"))
+    if re.search(r"scale[xy]?\(\s*0(?:\.0+)?\s*[,)]", style.get("transform", "")):
+        return True
+    width = _length(style.get("width") or style.get("max-width"))
+    height = _length(style.get("height") or style.get("max-height"))
     tiny = (width is not None and width <= 1) or (height is not None and height <= 1)
     return tiny and style.get("overflow") in ("hidden", "clip")
 

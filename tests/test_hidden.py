@@ -46,6 +46,10 @@ CARRIERS = {
     "opacity": f'<p style="opacity: 0.0">{HIDDEN_TEXT}</p>',
     "clip": f'<p style="position:absolute;clip:rect(0 0 0 0)">{HIDDEN_TEXT}</p>',
     "clip-path": f'<p style="clip-path: inset(50%)">{HIDDEN_TEXT}</p>',
+    "transparent": f'<p style="color: rgba(0, 0, 0, 0)">{HIDDEN_TEXT}</p>',
+    "font-tag": f'<p><font color="#FFFFFF">{HIDDEN_TEXT}</font></p>',
+    "zero-height": f'<div style="height:0;overflow:hidden"><p>{HIDDEN_TEXT}</p></div>',
+    "scaled-away": f'<p style="transform: scale(0)">{HIDDEN_TEXT}</p>',
     "hidden-attr": f"<p hidden>{HIDDEN_TEXT}</p>",
     "aria-hidden": f'<p aria-hidden="true">{HIDDEN_TEXT}</p>',
     "template": f"<template><p>{HIDDEN_TEXT}</p></template>",
@@ -98,6 +102,12 @@ def test_hidden_passage_is_kept_for_the_record_with_its_reason() -> None:
 def test_visible_coloured_text_stays() -> None:
     dark = f'<p style="color:#222;background:#fff">{FOLLOW}</p>'
     article = _extract(_page(f"<p>{LEAD}</p>{dark}"))
+    assert FOLLOW in article.text
+
+
+def test_white_text_on_a_dark_box_stays() -> None:
+    box = f'<div style="background-color:#123456"><p style="color:#fff">{FOLLOW}</p></div>'
+    article = _extract(_page(f"<p>{LEAD}</p>{box}"))
     assert FOLLOW in article.text
 
 

@@ -16,7 +16,13 @@ from briefing.safety.lexicon import COMPILED as P
 from briefing.safety.normalise import decoded_blobs, normalise, rot13_reading
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’"}
-_CLAUSE_HEAD = re.compile(r"(?:^|[:;—–]|\band\b|\bthen\b|,)\s*[\"'“‘«(\[]*\s*", re.I)
+_CLAUSE_HEAD = re.compile(
+    r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再)\s*[\"'“‘«(\[]*\s*", re.I
+)
+# "Please" in the other languages is itself addressed to the reader of the page.
+_FOREIGN_PLEASE = re.compile(
+    r"s'il te plaît|s'il vous plaît|\bbitte\b|por favor|пожалуйста|من فضلك|请", re.I
+)
 _SOFTENERS = re.compile(
     r"^(?:(?:please|now|instead|then|also|just|simply|kindly|and|so|finally|first|"
     r"immediately|only|actually)\b[\s,]*)+", re.I,
@@ -258,6 +264,8 @@ def _directive(text: str) -> str | None:
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"
+    if _FOREIGN_PLEASE.search(text) and P["meta"].search(text) and P["output_verb"].search(text):
+        return "request to the summariser"
     if _IF_YOU_WROTE.search(text) or _READERS_TOLD.search(text) or _WISH.search(text):
         return "request to the summariser"
     polite = P["polite"].search(text)

@@ -30,7 +30,7 @@ MACHINE = _words(
     r"\b(?:ki|k\.i\.|sprachmodell\w*|künstliche[nr]? intelligenz|chatbot\w*|ki-\w+)\b",
     r"\b(?:inteligencia artificial|modelo de lenguaje|asistente virtual)\b",
     r"(?:нейросет\w*|(?<!\w)ии(?!\w)|искусственн\w+ интеллект\w*|языков\w+ модел\w*|чат-?бот\w*|(?<!\w)бот\w*)",
-    r"(?:الذكاء الاصطناعي|نموذج|النموذج|المساعد الذكي|روبوت)",
+    r"(?:الذكاء الاصطناعي|اصطناعي|نموذج|للنموذج|المساعد الذكي|روبوت)",
     r"(?:人工智能|(?<![A-Za-z])AI(?![A-Za-z])|模型|助手|机器人)",
 )
 
@@ -67,7 +67,7 @@ INSTRUCTION_NOUN = _words(
     r"\b(?:instrucciones|órdenes|indicaciones|reglas|directrices|consignas)\b",
     r"(?:указани\w+|инструкци\w+|правил\w*|команд\w*|распоряжени\w+)",
     r"(?:التعليمات|ما سبق|الأوامر|التوجيهات|تعليمات)",
-    r"(?:指令|指示|要求|规则|提示|说明|命令)",
+    r"(?:指令|指示|要求|规则|提示|说明|命令|以上内容|上述内容|之前的内容)",
 )
 # Whose instructions: a third party's are news ("ordered the insurer to ignore its
 # previous instructions"); the reader-machine's own ("your", none) are an override.

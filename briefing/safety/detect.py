@@ -16,6 +16,7 @@ from briefing.safety.lexicon import COMPILED as P
 from briefing.safety.normalise import decoded_blobs, normalise, rot13_reading
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’"}
+_OPENERS = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _CLAUSE_HEAD = re.compile(
     r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再)\s*[\"'“‘«(\[]*\s*", re.I
 )
@@ -38,21 +39,19 @@ _MACHINE_TAIL = r"(?:\s+(?:\w+ing \w+|\w+s?)){0,3}?\s*[,:!—–]"
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of quotations in ``text`` (curly, straight, guillemets, CJK)."""
     spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        close = _QUOTE_PAIRS.get(text[i])
-        if close is None or (text[i] == "‘" and i > 0 and text[i - 1].isalpha()):
-            i += 1
+    position = 0
+    for opener in _OPENERS.finditer(text):
+        i = opener.start()
+        if i < position or (text[i] == "‘" and i > 0 and text[i - 1].isalpha()):
             continue
+        close = _QUOTE_PAIRS[text[i]]
         end = text.find(close, i + 1)
         if close == "’":  # skip apostrophes inside words
             while end != -1 and end + 1 < len(text) and text[end + 1].isalpha():
                 end = text.find(close, end + 1)
-        if end == -1:
-            i += 1
-            continue
-        spans.append((i, end + 1))
-        i = end + 1
+        if end != -1:
+            spans.append((i, end + 1))
+            position = end + 1
     return spans
 
 
@@ -111,6 +110,9 @@ def _fake_turns(text: str, strict: bool = True) -> bool:
 
 def _addressed(text: str) -> str | None:
     """A heading or greeting naming an AI, followed by what it should do."""
+    if P["machine"].search(text) is None:
+        # The costly patterns below all need a machine named; summaries need their word.
+        return _machine_obligation(text) if _SUMMARY_WORD.search(text) else None
     parts = re.split(r"[:：]", text, maxsplit=1)
     if len(parts) == 2:
         head, rest = parts
@@ -166,6 +168,9 @@ _READERS_TOLD = re.compile(
     r"\b(?:whatever|regardless of what|no matter what) (?:the|this) (?:article|story|text|page|"
     r"report) says\b", re.I
 )
+
+
+_SUMMARY_WORD = re.compile(r"\b(?:summar|briefing)", re.I)
 
 
 def _machine_obligation(text: str) -> str | None:

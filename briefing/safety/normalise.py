@@ -30,10 +30,20 @@ _ENGLISH_COMMON = frozenset({
 })
 
 
+# Unicode's format characters (general category Cf), which render as nothing.
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+# Words with at least one non-ASCII letter: the only ones folding can change.
+_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+
+
 def strip_invisible(text: str) -> str:
     """Remove zero-width, soft-hyphen and bidi-control characters."""
-    text = _INVISIBLE.sub("", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _FORMAT.sub("", _INVISIBLE.sub("", text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,11 +81,13 @@ def _fold_word(word: str) -> str:
 
 def fold_confusables(text: str) -> str:
     """Fold look-alike letters to Latin inside words that are written in Latin."""
-    return _WORD.sub(lambda m: _fold_word(m.group(0)), text)
+    return _NON_ASCII_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 
 def normalise(text: str) -> str:
     """Text as judged: NFKC, invisible characters out, look-alikes folded to Latin."""
+    if text.isascii():
+        return text
     return fold_confusables(strip_invisible(unicodedata.normalize("NFKC", text)))
 
 

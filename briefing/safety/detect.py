@@ -257,9 +257,11 @@ _STOP_WORK = re.compile(
 
 
 _ROLE_PLAY = re.compile(
-    r"\b(?:pretend (?:that )?(?:you are|you're|to be)|imagine (?:that )?you are|act as (?:if|an?|the)|"
-    r"role-?play as|stay in character|from now on,? you|you are now|you're now|let'?s play a"
-    r" game|let us play|you are (?:a|an) \w+ (?:who|that))\b", re.I
+    r"(?:^|[,:;.!?]\s*|\b(?:please|now|just)\s+)\W*(?:pretend|act as|role-?play|"
+    r"stay in character|let'?s play|let us play)\b|"
+    r"\b(?:pretend (?:that )?you(?: are|'re)|imagine (?:that )?you(?: are|'re)|from now on,? you|"
+    r"you are now|you're now|you are (?:a|an) \w+ (?:who|that))\b",
+    re.I,
 )
 
 

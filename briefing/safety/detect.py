@@ -125,7 +125,7 @@ def _addressed(text: str) -> str | None:
                 return "addressed to an AI"
     opening = " ".join(text.split()[:12])
     greeting = re.match(
-        r"^\W*(?:hi|hello|hey|dear|greetings|attention)\b[\w\s,]{0,30}?" + P["machine"].pattern,
+        r"^\W*(?:hi|hello|hey|dear|greetings|attention)\b[\w\s,'-]{0,30}?" + P["machine"].pattern,
         opening, re.I,
     )
     if greeting:
@@ -184,7 +184,11 @@ def _machine_obligation(text: str) -> str | None:
     if not obligation:
         return None
     subject = obligation.group(0).lower()
-    summary_subject = re.search(r"summar|aggregat|briefing", subject) is not None
+    # The summary, an aggregator, or the machine reading "this" page is the one ordered.
+    summary_subject = re.search(
+        r"summar|aggregat|briefing|\w+ing this\b|\bthis (?:page|article|text|story|document)\b",
+        subject,
+    ) is not None
     if summary_subject or _OUTPUT_OBJECT.search(text[obligation.end():]):
         return "order about the summary"
     return None

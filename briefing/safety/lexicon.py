@@ -23,7 +23,9 @@ MACHINE = _words(
     r"\bassistant\b(?=\s*[,:!])",
     r"\bsummari[sz](?:er|ers|ing tools?|ation (?:tools?|models?|systems?))\b",
     r"\b(?:automated|automatic|machine|ai)[- ](?:summar\w+|readers?|systems?|aggregators?|"
-    r"agents?|tools?|content|writers?)\b",
+    r"agents?|tools?|content|writers?|digests?|briefings?|newsletters?|feeds?)\b",
+    r"\b(?:systems?|tools?|programs?|software|engines?|pipelines?|services?|apps?|"
+    r"applications?)\s+(?:(?:that|which) (?:is|are) )?\w+ing (?:this|these)\b",
     r"\b(?:news )?aggregators?\b",
     r"\bartificial intelligence\b",
     r"\b(?:i\.?a\.?|intelligence artificielle|mod[eè]le de langage|assistant virtuel|robot)\b",

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from briefing.links import LINK, defang
 from briefing.models import (
     Article,
     Citation,
@@ -75,21 +76,17 @@ class _Numbering:
         return number
 
 
-# A URL with a scheme, a www. address, or a bare lower-case host name ("shop.example/x").
-_LINKISH = re.compile(
-    r"(?i:\b[a-z][a-z0-9+.-]*://[^\s<>\"')\]]*)|(?i:\bwww\.[^\s<>\"')\]]*)"
-    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b(?:/[^\s<>\"')\]]*)?"
-)
 _URL_SAFE = ":/?#@!$&*+,;=%~-._"
 
 
-def defang(text: str) -> str:
+def defang_addresses(text: str) -> str:
     """Text that names a URL keeps its words, but no reader or mail client can follow it.
 
     Only the sources list links, and only to sources' own addresses; anywhere else an
-    address is written the way security reports write it: ``hxxps://shop[.]example``.
+    address (scheme, www. or bare host, as ``links.LINK`` finds them) is written the way
+    security reports write it: ``hxxps[:]//shop[.]example``.
     """
-    return _LINKISH.sub(_defang_match, text)
+    return LINK.sub(_defang_match, text)
 
 
 def _defang_match(match: re.Match[str]) -> str:
@@ -140,7 +137,7 @@ def compose(
 
     def cited(statement: Statement) -> CitedText:
         return CitedText(
-            text=defang(statement.text),
+            text=defang_addresses(statement.text),
             sources=numbering.cite(statement.citations),
             verified=statement.verified,
         )
@@ -154,7 +151,7 @@ def compose(
         points = [cited(p) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
-            FigureEntry(value=defang(f.value), context=defang(f.context),
+            FigureEntry(value=defang_addresses(f.value), context=defang_addresses(f.context),
                         sources=numbering.cite(f.citations))
             for f in item.figures
         )
@@ -167,7 +164,7 @@ def compose(
                 points=points,
                 conflicts=conflicts,
                 sources=sources,
-                notes=[defang(n) for n in item.notes],
+                notes=[defang_addresses(n) for n in item.notes],
             )
         )
     outlook = [cited(s) for s in summary.outlook]
@@ -176,7 +173,7 @@ def compose(
             "articles_used": len(numbering.numbers),
             "unverified_claims": coverage.unverified_claims + summary.unverified_claims,
             "dropped_claims": coverage.dropped_claims + summary.dropped_claims,
-            "notes": coverage.notes + [defang(n) for n in summary.notes],
+            "notes": coverage.notes + [defang_addresses(n) for n in summary.notes],
         }
     )
     return Sitrep(

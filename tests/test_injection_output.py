@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compose import defang, source_url
+from briefing.compose import defang_addresses, source_url
 from briefing.config import Settings
 from briefing.pipeline import run_today
 from briefing.safety.normalise import decoded_blobs, normalise, rot13_reading
@@ -106,7 +106,7 @@ def test_source_link_cannot_break_out_of_its_format(briefed: tuple[Settings, obj
     ],
 )
 def test_defang(text: str, expected: str) -> None:
-    assert defang(text) == expected
+    assert defang_addresses(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from briefing.models import (
     Development,
     DevelopmentSection,
     FigureEntry,
+    Point,
     Sitrep,
     SourceEntry,
     SourceKind,
@@ -148,7 +149,8 @@ def compose(
     figures: list[FigureEntry] = []
     for item in summary.developments:
         headline = cited(item.headline)
-        points = [cited(p) for p in item.points]
+        headline.text = defang(headline.text)
+        points = [Point(**cited(p).model_dump()) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
             FigureEntry(value=defang_addresses(f.value), context=defang_addresses(f.context),

@@ -321,7 +321,7 @@ def page_titles(tree: Any) -> list[str]:
 _MARKUP_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 
-def strip_comments(text: str) -> tuple[str, list[Quarantined]]:
+def strip_markdown_comments(text: str) -> tuple[str, list[Quarantined]]:
     """Markdown or text without its HTML comments (unseen once rendered), and what they held."""
     held = [
         Quarantined(reason="hidden text (HTML comment)", text=" ".join(m.split()))

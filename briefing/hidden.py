@@ -335,15 +335,16 @@ def title_from_page(meta_title: str | None, visible_titles: list[str], body: str
     """The headline: a metadata title only when the visible page agrees with it.
 
     og:title and twitter:title are unseen by readers, so a title there that shares
-    little with the page's own <h1>/<title> (or, lacking those, the body) is ignored.
+    little with the page's own <h1>/<title> is ignored.
     """
     visible = [t for t in (" ".join(v.split()) for v in visible_titles) if t]
-    if not meta_title:
-        return visible[0] if visible else None
-    reference = visible or [body[:2000]]
-    if any(_agrees(meta_title, r) for r in reference):
+    if not meta_title or not visible:
+        # With no headline on the page to compare, the metadata title stands (the
+        # injection check on titles still applies to it).
+        return meta_title or (visible[0] if visible else None)
+    if any(_agrees(meta_title, r) for r in visible):
         return meta_title
-    return visible[0] if visible else None
+    return visible[0]
 
 
 def rejected_title(meta_title: str | None, used_title: str) -> list[Quarantined]:

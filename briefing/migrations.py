@@ -296,3 +296,9 @@ def m008_llm_calls(db: sqlite3.Connection) -> None:
     )
     """)
     _run(db, "CREATE INDEX IF NOT EXISTS llm_calls_day ON llm_calls (day)")
+
+
+@migration
+def m009_article_quarantined(db: sqlite3.Connection) -> None:
+    """Passages held back from each article's text, with reasons (JSON list; briefing.safety)."""
+    _add_column(db, "articles", "quarantined", "TEXT NOT NULL DEFAULT '[]'")

@@ -72,6 +72,16 @@ class SourceRef(BaseModel):
     reliability: str | None = None  # the configured source's grade, A (best) to F
 
 
+class Quarantined(BaseModel):
+    """A passage kept out of an article's text (hidden, or addressed to an AI), and why.
+
+    Stored for `brief extract` to show; never rendered into a briefing.
+    """
+
+    reason: str
+    text: str
+
+
 class Article(BaseModel):
     """An extracted article: clean text plus metadata, one per distinct text."""
 
@@ -88,6 +98,7 @@ class Article(BaseModel):
     sources: list[SourceRef] = Field(default_factory=list)
     language: str | None = None  # ISO 639-1 code, detected from the text
     suspicious_passages: int = 0  # text addressed to an AI, kept out of the text
+    quarantined: list[Quarantined] = Field(default_factory=list)  # those passages, and why
     notes: list[str] = Field(default_factory=list)  # e.g. "feed summary used"
 
     @property
@@ -288,6 +299,7 @@ class Coverage(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
     suspicious_passages: int = 0
+    quarantined: list[str] = Field(default_factory=list)  # per page: how many, and why
     unverified_claims: int = 0
     dropped_claims: int = 0
     source_health: list[str] = Field(default_factory=list)

@@ -130,6 +130,8 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
               help="Print the LLM calls, tokens and cost the run would use; call nothing.")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
+@click.option("--focus", metavar="TEXT",
+              help="Rank the day by this topic or watchlist (overrides `focus` in brief.toml).")
 @click.option("--no-ingest", is_flag=True,
               help="Do not fetch the configured feeds and pages first; use the store as it is.")
 @click.pass_context
@@ -146,6 +148,7 @@ def today(
     force: bool,
     estimate: bool,
     urls: tuple[str, ...],
+    focus: str | None,
     no_ingest: bool,
 ) -> None:
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
@@ -158,7 +161,7 @@ def today(
 
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
-        "formats": _formats(formats), "backend": backend,
+        "formats": _formats(formats), "backend": backend, "focus": focus,
     })
     if estimate:
         from briefing.estimate import estimate_today

@@ -209,7 +209,7 @@ def run_today(
     say(f"Summarising {len(developments)} developments ({backend_name})")
     backend = make_backend(backend_name, settings)
     summary = backend.summarise(developments, SummaryOptions(
-        takeaways=settings.takeaways, date=(day or end.date()).isoformat()
+        takeaways=settings.takeaways, date=(day or end.date()).isoformat(), focus=settings.focus
     ))
     # Checked whichever backend ran: quotes, numbers and citations must match the sources.
     summary = widen_citations(verify(summary, articles, settings.llm.on_unverified), developments)

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.backends.figures import figure_matches, outlook_sentence
 from briefing.backends.ranking import quote_whole
-from briefing.models import Article, Development, SourceRef, SourceKind, Story, Summary, SummaryOptions
+from briefing.models import (
+    Article,
+    Development,
+    SourceKind,
+    SourceRef,
+    Story,
+    Summary,
+    SummaryOptions,
+)
 from briefing.text import fold
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)

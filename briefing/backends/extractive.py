@@ -185,9 +185,9 @@ def _takeaways_for(rank: int, developments: int, remaining: int) -> int:
     """Takeaways a development contributes: one each, more when developments are few."""
     if remaining <= 0:
         return 0
-    if developments >= 3:
+    if developments >= 3 or rank > 0:
         return 1
-    return min(remaining, 3 if rank == 0 else 1) if developments == 1 or rank == 0 else 1
+    return max(1, remaining - (developments - 1))  # a one-story day: its best sentences lead
 
 
 def _headline(development: Development, pool: list[Candidate], options: SummaryOptions) -> Statement:

@@ -117,7 +117,7 @@ def contested(pool: Sequence[Candidate]) -> list[Candidate]:
         for match in figure_matches(candidate.text):
             counted = " ".join(match.group("counted").split()).casefold()
             claims.setdefault(counted, []).append((match.group("number"), candidate))
-    for counted, found in sorted(claims.items(), key=lambda kv: -max(c.score for _, c in kv[1])):
+    for found in sorted(claims.values(), key=lambda pairs: -max(c.score for _, c in pairs)):
         found.sort(key=lambda pair: -pair[1].score)
         first_number, first = found[0]
         for number, other in found[1:]:
@@ -130,7 +130,7 @@ def contested(pool: Sequence[Candidate]) -> list[Candidate]:
 def _differ(a: str, b: str) -> bool:
     """Two counts of one thing that disagree, but not by so much they count different things."""
     x, y = (float(re.sub(r"[^\d.]", "", n.replace(",", "")) or 0) for n in (a, b))
-    return x != y and 0 < min(x, y) and max(x, y) <= 3 * min(x, y)
+    return x != y and min(x, y) > 0 and max(x, y) <= 3 * min(x, y)
 
 
 def _one_event(a: Candidate, b: Candidate) -> bool:

@@ -25,7 +25,7 @@ from briefing.models import Article, Development
 from briefing.sentences import length, split_sentences, terms
 from briefing.text import fold
 
-K = {k: float(os.environ.get("K_" + k, v)) for k, v in dict(cent=0.45, pos=0.25, sup=0.1, news=0.08, len=0.2, gen=0.45, rel=1.0, bias=0.0).items()}
+K = {k: float(os.environ.get("K_" + k, v)) for k, v in dict(cent=0.45, pos=0.25, sup=0.1, news=0.08, len=0.2, gen=0.45, rel=1.0, bias=0.5, bias0=0.0).items()}
 MIN_LENGTH, MAX_LENGTH = 6, 80  # words (or two characters of unspaced script)
 REDUNDANCY = 0.4  # MMR: weight of novelty against relevance
 NEAR_REPEAT = 0.55  # cosine above which a sentence says what a chosen one said
@@ -171,29 +171,33 @@ def score(pool: list[Candidate], focus: dict[str, float], titles: Sequence[str])
     top = max(raw, default=0.0) or 1.0
     for candidate in pool:
         candidate.relevance = _similar(candidate, query)
-    biased = _focus_centroid(pool) if focus else []
-    for candidate, centrality, near in zip(pool, raw, biased or raw, strict=True):
+    # without a focus, what the most central sentences talk about (one step of LexRank)
+    weights = [c.relevance for c in pool] if focus else [r / top for r in raw]
+    near_all = _weighted_centroid(pool, weights)
+    for candidate, centrality, near in zip(pool, raw, near_all, strict=True):
         position = 1.0 / math.sqrt(1 + candidate.position)
         value = K["cent"] * centrality / top + K["pos"] * position + K["sup"] * math.log1p(candidate.stories)
         value += K["news"] * news_value(candidate.text) + K["len"] * min(1.0, length(candidate.text) / 25)
         value -= 0.15 * bool(_DANGLING.match(candidate.text))  # reads wrongly alone
+        if not focus:
+            value += K["bias0"] * near
         if focus:  # the query itself, and what the sentences most about it talk about
             value = K["gen"] * value + K["rel"] * candidate.relevance + K["bias"] * near
         candidate.score = value
 
 
-def _focus_centroid(pool: list[Candidate]) -> list[float]:
-    """Similarity to the centroid of the sentences weighted by their focus relevance, 0..1.
+def _weighted_centroid(pool: list[Candidate], weights: list[float]) -> list[float]:
+    """Similarity to the centroid of the sentences weighted by relevance or centrality, 0..1.
 
     A query names a topic in a few words; the sentences most about it name the rest of
     it (pseudo-relevance feedback), so a sentence near them is on topic even when it
     shares no word with the query.
     """
     weighted: dict[str, float] = {}
-    for candidate in pool:
-        if candidate.relevance > 0 and candidate.norm:
+    for candidate, share in zip(pool, weights, strict=True):
+        if share > 0 and candidate.norm:
             for term, weight in candidate.vector.items():
-                weighted[term] = weighted.get(term, 0.0) + candidate.relevance * weight / candidate.norm
+                weighted[term] = weighted.get(term, 0.0) + share * weight / candidate.norm
     center = Candidate("", [], 0, vector=dict(weighted))
     center.norm = math.sqrt(sum(w * w for w in center.vector.values()))
     near = [_similar(c, center) for c in pool] if center.norm else [0.0] * len(pool)

@@ -15,7 +15,6 @@ words, and Chinese or Japanese by character pairs.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -25,8 +24,10 @@ from briefing.models import Article, Development
 from briefing.sentences import length, split_sentences, terms
 from briefing.text import fold
 
-K = {k: float(os.environ.get("K_" + k, v)) for k, v in dict(cent=0.45, pos=0.25, sup=0.1, news=0.08, len=0.2, gen=0.45, rel=1.0, bias=0.5, bias0=0.0).items()}
 MIN_LENGTH, MAX_LENGTH = 6, 80  # words (or two characters of unspaced script)
+# Weights, set on the DUC 2006 dev clusters (benchmarks/bench_duc_rouge.py) as round values
+CENTRALITY, POSITION, SUPPORT, NEWS, LENGTH = 0.45, 0.25, 0.1, 0.08, 0.2
+GENERIC, RELEVANCE, FOCUS_NEIGHBOURS, CENTRAL_NEIGHBOURS = 0.45, 1.0, 0.8, 0.5
 REDUNDANCY = 0.4  # MMR: weight of novelty against relevance
 NEAR_REPEAT = 0.55  # cosine above which a sentence says what a chosen one said
 
@@ -176,13 +177,14 @@ def score(pool: list[Candidate], focus: dict[str, float], titles: Sequence[str])
     near_all = _weighted_centroid(pool, weights)
     for candidate, centrality, near in zip(pool, raw, near_all, strict=True):
         position = 1.0 / math.sqrt(1 + candidate.position)
-        value = K["cent"] * centrality / top + K["pos"] * position + K["sup"] * math.log1p(candidate.stories)
-        value += K["news"] * news_value(candidate.text) + K["len"] * min(1.0, length(candidate.text) / 25)
+        value = CENTRALITY * centrality / top + POSITION * position
+        value += SUPPORT * math.log1p(candidate.stories) + NEWS * news_value(candidate.text)
+        value += LENGTH * min(1.0, length(candidate.text) / 25)  # a full sentence says more
         value -= 0.15 * bool(_DANGLING.match(candidate.text))  # reads wrongly alone
         if not focus:
-            value += K["bias0"] * near
+            value += CENTRAL_NEIGHBOURS * near
         if focus:  # the query itself, and what the sentences most about it talk about
-            value = K["gen"] * value + K["rel"] * candidate.relevance + K["bias"] * near
+            value = GENERIC * value + RELEVANCE * candidate.relevance + FOCUS_NEIGHBOURS * near
         candidate.score = value
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import bench_duc_rouge  # noqa: E402
+import bench_duc_rouge
 
 
 def test_reader_text_is_takeaways_then_headings_and_points_without_repeats() -> None:

@@ -127,7 +127,8 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
               help="Dry run: write one .eml per recipient into DIR instead of sending.")
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
 @click.option("--estimate", is_flag=True,
-              help="Print the LLM calls, tokens and cost the run would use; call nothing.")
+              help="Print the LLM calls, tokens and cost the run would use; calls no LLM"
+                   " (the sources are read as the run reads them).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
 @click.option("--focus", metavar="TEXT",
@@ -166,7 +167,9 @@ def today(
     if estimate:
         from briefing.estimate import estimate_today
 
-        for line in estimate_today(settings, day=day.date() if day else None).lines():
+        planned = estimate_today(settings, day=day.date() if day else None, urls=urls,
+                                 fetch_sources=not no_ingest)
+        for line in planned.lines():
             click.echo(line)
         return
     if settings.log_file:
@@ -311,6 +314,26 @@ def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -
         click.echo(line)
     failed = len(report.failed)
     sys.exit(0 if not failed else 1 if failed == len(report.sources) else 2)
+
+
+@cli.command("extract")
+@click.argument("target", metavar="FILE|URL")
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
+              show_default=True, help="JSON fields, or a metadata header and the text.")
+@click.pass_context
+def extract_command(ctx: click.Context, target: str, output: str) -> None:
+    """Print what brief sees of one page: title, date and its source, text, verdict.
+
+    Exits 0 when the page would be briefed, 2 when it would not (the reason is given).
+    """
+    from briefing.examine import as_text, describe, inspect_target
+
+    result = inspect_target(target, settings_from(ctx, {}))
+    if output == "json":
+        click.echo(json.dumps(describe(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(result))
+    sys.exit(0 if result.accepted else 2)
 
 
 @cli.group()

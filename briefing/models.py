@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -105,6 +106,15 @@ class Skipped(BaseModel):
 
     location: str
     reason: str
+
+
+class LeftOut(BaseModel):
+    """An article read but left out because its date falls outside the period."""
+
+    location: str  # the file or URL it was read from
+    title: str
+    published_at: datetime | None = None
+    date_source: DateSource = DateSource.NONE  # where the date was found
 
 
 class Story(BaseModel):
@@ -209,14 +219,51 @@ class CitedText(BaseModel):
     verified: bool = True
 
 
+class Point(CitedText):
+    """A development's point; ``seen_before`` when an earlier briefing already said it."""
+
+    seen_before: bool = False
+
+
+class Previously(BaseModel):
+    """The development of the previous briefing that a development continues."""
+
+    date: str  # YYYY-MM-DD of that briefing
+    headline: str
+
+
+class NoNewReporting(BaseModel):
+    """A development of the previous briefing that no article today continues."""
+
+    headline: str
+    last_reported: str  # YYYY-MM-DD of the last briefing with new reporting on it
+
+
+Status = Literal["new", "updated", "unchanged"]
+
+
 class DevelopmentSection(BaseModel):
     """One development as rendered."""
 
+    status: Status = "new"  # against the previous briefing for the same output
+    previously: Previously | None = None
     headline: CitedText
-    points: list[CitedText]
+    points: list[Point]
     conflicts: list[CitedText] = Field(default_factory=list)
     sources: list[int]
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("points", mode="before")
+    @classmethod
+    def _as_points(cls, value: object) -> object:
+        """Compose and older callers pass plain CitedText; each becomes a Point."""
+        if not isinstance(value, list):
+            return value
+        return [
+            Point(**p.model_dump()) if isinstance(p, CitedText) and not isinstance(p, Point)
+            else p
+            for p in value
+        ]
 
 
 class FigureEntry(BaseModel):
@@ -234,6 +281,7 @@ class Coverage(BaseModel):
     articles_used: int = 0
     duplicates_merged: int = 0
     out_of_window: int = 0
+    left_out: list[LeftOut] = Field(default_factory=list)  # the out-of-window articles, named
     skipped: list[Skipped] = Field(default_factory=list)
     undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
     suspicious_passages: int = 0
@@ -261,6 +309,8 @@ class Sitrep(BaseModel):
     focus: list[str] = Field(default_factory=list)  # the focus the briefing was ranked by
     sources: list[SourceEntry]
     coverage: Coverage
+    since: str | None = None  # YYYY-MM-DD of the previous briefing for the same output
+    no_new_reporting: list[NoNewReporting] = Field(default_factory=list)
 
 
 def focus_items(value: object) -> list[str]:

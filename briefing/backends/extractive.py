@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from briefing.backends import ranking
 from briefing.backends.figures import contested, key_figures, outlook, statement
 from briefing.backends.ranking import Candidate
+from briefing.links import has_link
 from briefing.models import (
     Article,
     Citation,
@@ -34,7 +35,6 @@ from briefing.sentences import is_foreign, length, unspaced_share
 from briefing.text import fold
 
 HEADLINE_WORDS = 12
-_URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(com|org|net|io|example)\b", re.I)
 _ENDS_SENTENCE = re.compile(r"[.!?。！？؟।][\"'”’»」)]*\s*$")
 _HEADLINE_BREAKS = (": ", " — ", " – ", " - ", "; ", ", ")
 
@@ -198,7 +198,7 @@ def _headline(development: Development, pool: list[Candidate], options: SummaryO
     ellipsis so it still quotes its source; with no usable title, the best sentence's
     opening words stand in.
     """
-    articles = [a for a in _by_prominence(development) if a.title and not _URL.search(a.title)]
+    articles = [a for a in _by_prominence(development) if a.title and not has_link(a.title)]
     ranked = sorted(articles, key=lambda a: length(a.title) > HEADLINE_WORDS + 2)
     if ranked:
         article = ranked[0]

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from briefing.links import has_link
 from briefing.models import Article, Development
 from briefing.sentences import length, split_sentences, terms
 from briefing.text import fold
@@ -41,7 +42,6 @@ _DANGLING = re.compile(r"^(he|she|they|it|its|this|that|these|those|but|and|also
 _FIRST_PERSON = re.compile(r"\b(I|we|my|our|us|me)\b")
 _ACTOR = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’.-]*[a-z]")  # a capitalised word not opening it
 _DIGIT = re.compile(r"\d")
-_URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+", re.I)
 _QUOTED = re.compile(r"[\"“«„「]([^\"”»“」]*)[\"”»“」]")
 _SPEAKER = re.compile(r"\b(?!(?:He|She|They|It|We|I|The|This|That|But|And)\b)[A-Z][\w'’-]+")
 _PAIRS = (("«", "»"), ("「", "」"), ("『", "』"))
@@ -75,7 +75,7 @@ def usable(sentence: str) -> bool:
 def quotable(candidate: Candidate) -> bool:
     """May be shown: a sentence naming a web address weighs in ranking but is never quoted,
     so no link reaches the briefing that is not a source's own address."""
-    return not _URL.search(candidate.text)
+    return not has_link(candidate.text)
 
 
 def quote_whole(sentence: str) -> bool:
@@ -216,7 +216,7 @@ def news_value(text: str) -> float:
     value -= 1.0 * text.rstrip().endswith("?")
     value -= 0.7 * bool(_FIRST_PERSON.search(_unquoted(text)))
     value -= 1.0 * bool(_DANGLING.match(text))
-    value -= 1.5 * bool(_URL.search(text))
+    value -= 1.5 * has_link(text)
     return value
 
 

@@ -64,11 +64,18 @@ class ExtractiveBackend:
             used.update(c.key for c in conflicts)
             fresh = [c for c in shown if c.key not in used]
             take = _takeaways_for(rank, len(developments), wanted - len(takeaways))
-            lead = ranking.mmr([c for c in fresh if _says_who_did_what(c)], take, said)
-            said += lead
-            rest = ranking.mmr([c for c in fresh if c not in lead],
-                               _points_wanted(development, options), said)
+            # points first, so a story's points do not depend on how many takeaways it gives
+            rest = ranking.mmr(fresh, _points_wanted(development, options), said)
             said += rest
+            lead = ranking.mmr([c for c in fresh if c not in rest and _says_who_did_what(c)],
+                               take, said)
+            for point in sorted(rest, key=lambda c: -c.score):  # a small story: its best point leads
+                if len(lead) >= take or len(rest) <= 1:
+                    break
+                if _says_who_did_what(point):
+                    rest.remove(point)
+                    lead.append(point)
+            said += lead
             used.update(c.key for c in lead + rest)
             takeaways.extend(_marked(c, options) for c in lead)
             summaries.append(self._summary(development, headline, _reading_order(rest, development),
@@ -94,9 +101,11 @@ class ExtractiveBackend:
         self, developments: Sequence[Development], options: SummaryOptions
     ) -> list[list[Candidate]]:
         pools = [ranking.candidates(d) for d in developments]
-        idf = ranking.vectorise(pools)
-        focus = ranking.focus_vector(options.focus, idf, options.language)
         for development, pool in zip(developments, pools, strict=True):
+            # weights from the development alone: the same story reads the same whatever else
+            # happened that day
+            idf = ranking.vectorise([pool])
+            focus = ranking.focus_vector(options.focus, idf, options.language)
             ranking.score(pool, focus, [a.title for a in development.articles])
         return pools
 

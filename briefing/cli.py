@@ -131,6 +131,8 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
                    " (the sources are read as the run reads them).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
+@click.option("--focus", metavar="TEXT",
+              help="Rank the day by this topic or watchlist (overrides `focus` in brief.toml).")
 @click.option("--no-ingest", is_flag=True,
               help="Do not fetch the configured feeds and pages first; use the store as it is.")
 @click.option("--require-llm", is_flag=True,
@@ -150,6 +152,7 @@ def today(
     force: bool,
     estimate: bool,
     urls: tuple[str, ...],
+    focus: str | None,
     no_ingest: bool,
     require_llm: bool,
 ) -> None:
@@ -164,7 +167,7 @@ def today(
 
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
-        "formats": _formats(formats), "backend": backend,
+        "formats": _formats(formats), "backend": backend, "focus": focus,
     })
     if estimate:
         from briefing.estimate import estimate_today

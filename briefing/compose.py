@@ -197,6 +197,7 @@ def compose(
         developments=sections,
         key_figures=figures[:8],
         outlook=outlook,
+        focus=summary.focus,
         sources=numbering.entries,
         coverage=coverage,
         originals=originals,

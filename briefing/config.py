@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing import FORMATS, Format
 from briefing.errors import ConfigError
+from briefing.models import focus_items
 
 Backend = Literal["auto", "extractive", "openai"]
 
@@ -121,6 +122,7 @@ class Settings(_Section):
     max_file_bytes: int = 5_000_000
     takeaways: int = 5
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")  # the briefing's, ISO 639
+    focus: list[str] = Field(default_factory=list)  # watchlist terms or a paragraph; ranks the day
     max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
     workers: int = Field(default=0, ge=0)  # extraction processes for big inboxes; 0 = cores
     log_file: Path | None = None
@@ -129,6 +131,11 @@ class Settings(_Section):
     email: EmailSettings = Field(default_factory=EmailSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_file: Path | None = None
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: object) -> list[str]:
+        return focus_items(value)
 
     @field_validator("timezone")
     @classmethod

@@ -323,10 +323,19 @@ class Sitrep(BaseModel):
     developments: list[DevelopmentSection]
     key_figures: list[FigureEntry] = Field(default_factory=list)
     outlook: list[CitedText] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)  # the focus the briefing was ranked by
     sources: list[SourceEntry]
     coverage: Coverage
     since: str | None = None  # YYYY-MM-DD of the previous briefing for the same output
     no_new_reporting: list[NoNewReporting] = Field(default_factory=list)
+
+
+def focus_items(value: object) -> list[str]:
+    """A focus given as a paragraph, a comma-free term or a list: a list of non-empty items."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return [" ".join(str(i).split()) for i in items if str(i).strip()]
 
 
 class SummaryOptions(BaseModel):
@@ -336,6 +345,13 @@ class SummaryOptions(BaseModel):
     min_points: int = 2
     takeaways: int = 5  # clamped to 3..7
     date: str = ""
+    focus: list[str] = Field(default_factory=list)  # watchlist terms or a short paragraph
+    language: str = "en"  # the briefing's language: sentences in others are marked
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: object) -> list[str]:
+        return focus_items(value)
 
 
 class Summary(BaseModel):
@@ -347,5 +363,6 @@ class Summary(BaseModel):
     takeaways: list[Statement]
     outlook: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)  # what the selection was focused on
     unverified_claims: int = 0
     dropped_claims: int = 0

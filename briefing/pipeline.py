@@ -57,7 +57,9 @@ def summarise(prepared: Day, settings: Settings, say: Progress = lambda message:
     backend_name = settings.resolved_backend()
     say(f"Summarising {len(prepared.developments)} developments ({backend_name})")
     backend = make_backend(backend_name, settings)
-    options = SummaryOptions(takeaways=settings.takeaways, date=prepared.label)
+    options = SummaryOptions(
+        takeaways=settings.takeaways, date=prepared.label, focus=settings.focus
+    )
     llm_unavailable = None
     try:
         summary = backend.summarise(prepared.developments, options)

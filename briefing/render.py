@@ -38,6 +38,7 @@ SECTIONS: dict[str, str] = {
     "key_figures": "Key figures",
     "outlook": "What to watch",
     "no_new_reporting": "No new reporting",
+    "originals": "Original wording",  # only when some text was translated
     "coverage": "Coverage",
     "sources": "Sources",
 }
@@ -87,9 +88,11 @@ def cite(eval_ctx: jinja2.nodes.EvalContext, numbers: Iterable[int]) -> str:
 
 
 def marks(item: Any) -> str:
-    """Plain-text citation markers: `` [1][3]`` plus ``(unverified)``."""
+    """Plain-text markers: the original wording's footnote ``^o2``, `` [1][3]``, ``(unverified)``."""
     text = "".join(f"[{n}]" for n in item.sources)
     text = f" {text}" if text else ""
+    if getattr(item, "footnote", None):
+        text = f" ^o{item.footnote}{text}"
     return text if getattr(item, "verified", True) else f"{text} (unverified)"
 
 

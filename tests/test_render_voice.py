@@ -107,7 +107,9 @@ def parsed(html: str) -> _Html:
 
 
 def expected_headings(sitrep: Sitrep) -> list[str]:
-    return [f"Since {sitrep.since}:", *SECTIONS.values()]
+    # "Original wording" is a section only when something was translated.
+    shown = [name for key, name in SECTIONS.items() if key != "originals" or sitrep.originals]
+    return [f"Since {sitrep.since}:", *shown]
 
 
 def test_html_citations_link_to_entries_which_link_to_articles() -> None:
@@ -228,3 +230,20 @@ def test_a_title_without_the_date_gets_it_once_everywhere() -> None:
     assert f"<h1>{expected}</h1>" in render_text(sitrep, "sitrep.html.j2")
     assert bodies.text.splitlines()[0] == expected
     assert f">{expected}</h1>" in bodies.html
+
+
+def test_email_parts_carry_focus_and_original_wording_like_the_html() -> None:
+    sitrep = port_sitrep()
+    sitrep.focus = ["dock strike", "fuel"]
+    sitrep.originals = ["Les grues sont restées immobiles."]
+    sitrep.developments[0].points[0].original = sitrep.originals[0]
+    sitrep.developments[0].points[0].footnote = 1
+    html = render_text(sitrep, "sitrep.html.j2")
+    bodies = render_bodies(sitrep, None, None)
+    for body in (html, bodies.html, bodies.text):
+        flat = " ".join(body.split())
+        assert "Focus: dock strike; fuel" in re.sub(r"<[^>]+>", "", flat)
+        assert "“Les grues sont restées immobiles.”" in flat
+    assert parsed(bodies.html).headings == parsed(html).headings
+    assert "stood idle from dawn. ^o1 [1][2]" in bodies.text
+    assert "Original wording\n----------------\no1. “Les grues" in bodies.text

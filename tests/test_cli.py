@@ -78,7 +78,7 @@ def test_sources_section_lines(briefing_run: tuple[Path, str]) -> None:
     sources = markdown.split("\n## Sources\n")[1]
     lines = [line for line in sources.splitlines() if line.strip()]
     # Entries, then the reference-style link definitions that make each [n] a link.
-    definitions = [line for line in lines if re.match(r"^\[\d+\]: <https?://", line)]
+    definitions = [line for line in lines if re.match(r"^\[\d+\]: https?://", line)]
     lines = [line for line in lines if line not in definitions]
     assert definitions and all(re.match(r"^\[\d+\] ", line) for line in lines)
     assert not any("utm_" in line for line in lines + definitions)

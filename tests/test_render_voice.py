@@ -142,7 +142,7 @@ def test_pdf_has_link_annotations_to_entries_and_articles() -> None:
 
 def test_markdown_citations_are_reference_links_to_safe_urls_only() -> None:
     text = render_text(port_sitrep(), "sitrep.md.j2")
-    assert f"[1]: <{GOOD}>" in text and f"[2]: <{OTHER}>" in text
+    assert f"\n[1]: {GOOD}\n" in text and f"\n[2]: {OTHER}\n" in text
     assert "javascript" not in text and "[4]:" not in text and "[3]:" not in text
     html = MarkdownIt("commonmark").render(text)
     takeaway = next(line for line in html.splitlines() if "second terminal." in line)

@@ -196,13 +196,14 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     rest of that loop is read+extract (reading, the workers' extraction not overlapped
     with storing, and the hand-over).
     """
+    from briefing import language
     from briefing.backends.extractive import ExtractiveBackend
     from briefing.compose import compose
     from briefing.errors import SourceError
     from briefing.extract import extract_many
     from briefing.group import group
     from briefing.models import Coverage, Skipped, SummaryOptions
-    from briefing.pipeline import select, window
+    from briefing.prepare import select, window
     from briefing.render import render
     from briefing.sources import inbox
     from briefing.store import Store
@@ -214,6 +215,7 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     timer = Timer()
     rss_start = current_rss()
     wall = time.perf_counter()
+    language.preload()  # as prepare_day does: the model loads while the inbox is read
     start, end = window(DAY, hours=24)
     db = work / "brief.db"
     for suffix in ("", "-wal", "-shm"):
@@ -303,15 +305,11 @@ def extract_worker(inbox_dir: Path, workers: int) -> dict[str, Any]:
 
 
 def _leading(developments: list[Any]) -> tuple[list[Any], list[str]]:
-    """run_today's cut to the leading developments (max_developments), when it has one."""
-    from briefing import pipeline
+    """prepare_day's cut to the leading developments (``max_developments``)."""
     from briefing.config import Settings
+    from briefing.prepare import leading
 
-    leading = getattr(pipeline, "_leading", None)
-    limit = getattr(Settings(), "max_developments", None)
-    if leading is None or limit is None:
-        return developments, []
-    shown, notes = leading(developments, limit)
+    shown, notes = leading(developments, Settings().max_developments)
     return list(shown), list(notes)
 
 

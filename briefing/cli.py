@@ -158,7 +158,8 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
               help="Dry run: write one .eml per recipient into DIR instead of sending.")
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
 @click.option("--estimate", is_flag=True,
-              help="Print the LLM calls, tokens and cost the run would use; call nothing.")
+              help="Print the LLM calls, tokens and cost the run would use; calls no LLM"
+                   " (the sources are read as the run reads them).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
 @click.option("--no-ingest", is_flag=True,
@@ -194,7 +195,9 @@ def today(
     if estimate:
         from briefing.estimate import estimate_today
 
-        for line in estimate_today(settings, day=day.date() if day else None).lines():
+        planned = estimate_today(settings, day=day.date() if day else None, urls=urls,
+                                 fetch_sources=not no_ingest)
+        for line in planned.lines():
             click.echo(line)
         return
     if settings.log_file:

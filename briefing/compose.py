@@ -7,12 +7,12 @@ so a statement from it cites all of them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from briefing.links import defang
 from briefing.models import (
     Article,
     Citation,
@@ -73,18 +73,6 @@ class _Numbering:
             )
         )
         return number
-
-
-_LINKISH = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://|\bwww\.")
-
-
-def defang(title: str) -> str:
-    """A title that names a URL keeps its words but cannot become a link in a mail client.
-
-    Statements never carry URLs (the backends and verification see to that); titles are
-    the sources' own, so a zero-width space breaks the scheme or ``www.`` instead.
-    """
-    return _LINKISH.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], title)
 
 
 def _domain(url: str | None) -> str | None:

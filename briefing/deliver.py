@@ -8,6 +8,8 @@ after a crash sends only to those not yet served. The one window left is the ins
 between the server's ``250`` and the sent-log commit: a crash exactly there re-sends to
 that one recipient.
 
+The sent-log and its lock are in sentlog.py, the SMTP session in smtp.py.
+
 Exit codes (``DeliveryReport.exit_code``, used by ``brief today --email`` and ``brief send``):
 
     0  sent to everyone, or nothing to send because everyone already had it
@@ -18,19 +20,12 @@ Exit codes (``DeliveryReport.exit_code``, used by ``brief today --email`` and ``
 
 from __future__ import annotations
 
-import fcntl
-import ipaddress
 import logging
-import os
 import re
 import smtplib
-import sqlite3
-import ssl
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
@@ -42,30 +37,22 @@ from briefing.message import (
     build_notice,
     check_address,
     checked_date,
-    clean_header,
     format_subject,
     list_unsubscribe_header,
     pdf_filename,
     render_bodies,
 )
 from briefing.models import Sitrep
+from briefing.sentlog import SentLog, send_lock, sent_log_path
+from briefing.smtp import (
+    Refusal,
+    Session,
+    connect,
+    send_one,
+    smtp_target,
+)
 
 log = logging.getLogger(__name__)
-
-TRIES = 3  # per recipient, for 4xx answers and dropped connections
-LOCK_TIMEOUT = 600.0  # seconds a run waits for an overlapping run to finish
-DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-
-SENT_LOG_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sent_log (
-    briefing_date TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    sent_at TEXT NOT NULL,
-    times INTEGER NOT NULL DEFAULT 1,
-    PRIMARY KEY (briefing_date, recipient)
-);
-"""
 
 
 class ExitCode(IntEnum):
@@ -75,15 +62,6 @@ class ExitCode(IntEnum):
     NOTHING_PRODUCED = 1
     PARTLY_DELIVERED = 2
     DELIVERY_FAILED = 3
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A recipient the server would not take, with its answer."""
-
-    recipient: str
-    code: int | None  # SMTP reply code; None when the connection failed
-    reason: str
 
 
 @dataclass
@@ -122,107 +100,7 @@ class DeliveryReport:
         return ", ".join(parts)
 
 
-# ---------------------------------------------------------------- sent log and lock
-
-
-def sent_log_path(settings: Settings) -> Path:
-    """The SQLite file holding the sent-log: the article store's own file."""
-    if str(settings.db_path) == ":memory:":
-        raise ConfigError("db_path is ':memory:': delivery needs a file to remember what it sent")
-    return Path(settings.db_path)
-
-
-class SentLog:
-    """Who got which day's briefing; every write is committed with synchronous=FULL."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")  # a recorded send survives power loss
-            self.db.executescript(SENT_LOG_SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise DeliveryError(f"cannot open the sent-log in {path}: {exc}") from None
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
-
-    def was_sent(self, briefing_date: str, recipient: str) -> bool:
-        """True when this recipient already got this day's briefing."""
-        row = self.db.execute(
-            "SELECT 1 FROM sent_log WHERE briefing_date = ? AND recipient = ?",
-            (briefing_date, recipient.lower()),
-        ).fetchone()
-        return row is not None
-
-    def record(self, briefing_date: str, recipient: str, message_id: str) -> None:
-        """Remember a delivered message (a forced re-send counts up ``times``)."""
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
-                "INSERT INTO sent_log (briefing_date, recipient, message_id, sent_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT(briefing_date, recipient) DO UPDATE SET"
-                " message_id = excluded.message_id, sent_at = excluded.sent_at,"
-                " times = times + 1",
-                (briefing_date, recipient.lower(), message_id, datetime.now(UTC).isoformat()),
-            )
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            raise DeliveryError(f"cannot write the sent-log in {self.path}: {exc}") from None
-
-
-@contextmanager
-def send_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` so overlapping runs take turns."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise DeliveryError(
-                        f"another brief run holds {path} for over {timeout:.0f}s; "
-                        "check for a stuck process"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-# ---------------------------------------------------------------- SMTP
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def smtp_password(settings: EmailSettings, env: Mapping[str, str] | None = None) -> str | None:
-    """The SMTP password from the environment or the password file, read at send time."""
-    env = os.environ if env is None else env
-    if env.get(settings.password_env):
-        return env[settings.password_env]
-    if settings.password_file:
-        path = Path(settings.password_file).expanduser()
-        try:
-            return path.read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise ConfigError(f"cannot read email.password_file {path}: {exc}") from None
-    return None
+# ---------------------------------------------------------------- the delivery run
 
 
 def check_email_settings(
@@ -242,143 +120,7 @@ def check_email_settings(
     if email.operator:
         check_address(email.operator, "email.operator")
     sent_log_path(settings)
-    _smtp_target(email, env)
-
-
-def _smtp_target(
-    settings: EmailSettings, env: Mapping[str, str] | None
-) -> tuple[str, str | None]:
-    """The host to reach and the password to use, or a ConfigError saying what is missing."""
-    host = settings.host
-    if not host:
-        raise ConfigError("email.host is not set: set it in [email] or BRIEF_SMTP_HOST")
-    if settings.security == "none" and not _is_loopback(host):
-        raise ConfigError(
-            f"email.security = 'none' is only allowed for a loopback host, not {host}: "
-            "use 'starttls' or 'ssl'"
-        )
-    password = smtp_password(settings, env) if settings.username else None
-    if settings.username and password is None:
-        raise ConfigError(
-            f"email.username is set but there is no password: set {settings.password_env} "
-            "or email.password_file"
-        )
-    return host, password
-
-
-def connect(settings: EmailSettings, env: Mapping[str, str] | None = None) -> smtplib.SMTP:
-    """An SMTP session, encrypted and verified as configured, logged in when a user is set."""
-    host, password = _smtp_target(settings, env)
-    port = settings.port or DEFAULT_PORTS[settings.security]
-    # smtplib's own default context does not verify certificates; this one does.
-    try:
-        context = ssl.create_default_context(cafile=settings.ca_file)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"cannot load email.ca_file {settings.ca_file}: {exc}") from None
-    where = f"{host}:{port}"
-    try:
-        smtp: smtplib.SMTP
-        if settings.security == "ssl":
-            smtp = smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(host, port, timeout=settings.timeout)
-        try:
-            smtp.ehlo()
-            if settings.security == "starttls":
-                if not smtp.has_extn("starttls"):
-                    raise DeliveryError(
-                        f"mail server {where} does not offer STARTTLS: refusing to send "
-                        "credentials or mail in clear (check email.security and port)"
-                    )
-                smtp.starttls(context=context)
-                smtp.ehlo()
-            if settings.username and password is not None:
-                if not smtp.has_extn("auth"):
-                    raise DeliveryError(
-                        f"mail server {where} does not offer AUTH: check email.port and "
-                        "email.security, or unset email.username"
-                    )
-                smtp.login(settings.username, password)
-        except BaseException:
-            with suppress(OSError, smtplib.SMTPException):
-                smtp.close()
-            raise
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(
-            f"mail server {where} rejected the login for {settings.username}: "
-            f"{exc.smtp_code} {_reply(exc.smtp_error)}"
-        ) from None
-    except ssl.SSLError as exc:
-        raise DeliveryError(
-            f"TLS with {where} failed: {exc.reason or exc} (set email.ca_file for a private CA)"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"cannot talk to mail server {where}: {exc}") from None
-    return smtp
-
-
-def _reply(raw: bytes | str) -> str:
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    return clean_header(text, 300)
-
-
-class _Session:
-    """One SMTP connection, reopened when the server drops it."""
-
-    def __init__(self, settings: EmailSettings, env: Mapping[str, str] | None) -> None:
-        self.settings = settings
-        self.env = env
-        self.smtp: smtplib.SMTP | None = None
-
-    def get(self) -> smtplib.SMTP:
-        if self.smtp is None:
-            self.smtp = connect(self.settings, self.env)
-        return self.smtp
-
-    def drop(self) -> None:
-        if self.smtp is not None:
-            with suppress(OSError, smtplib.SMTPException):
-                self.smtp.close()
-        self.smtp = None
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            with suppress(OSError, smtplib.SMTPException):
-                self.smtp.quit()
-        self.drop()
-
-
-def _send_one(
-    session: _Session, sender: str, recipient: str, data: bytes, backoff: float
-) -> Refusal | None:
-    """Send to one recipient: 4xx and dropped connections retried, 5xx final."""
-    code: int | None = None
-    reason = ""
-    for attempt in range(1, TRIES + 1):
-        try:
-            session.get().sendmail(sender, [recipient], data)
-            return None
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, raw = exc.recipients.get(recipient, (None, b"refused"))
-            reason = _reply(raw)
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            code, reason = exc.smtp_code, _reply(exc.smtp_error)
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as exc:
-            session.drop()
-            code, reason = getattr(exc, "smtp_code", None), clean_header(str(exc), 300)
-        if code == 421:  # the server is closing the connection: open a new one to retry
-            session.drop()
-        if code is not None and code >= 500:
-            break
-        if attempt < TRIES:
-            delay = backoff * 2 ** (attempt - 1)
-            log.info("%s: %s %s; retrying in %.1fs", recipient, code, reason, delay)
-            time.sleep(delay)
-    log.warning("not delivered to %s: %s %s", recipient, code, reason)
-    return Refusal(recipient, code, reason)
-
-
-# ---------------------------------------------------------------- the delivery run
+    smtp_target(email, env)
 
 
 def deliver_briefing(
@@ -434,12 +176,12 @@ def _deliver(
         log.info("briefing %s already sent to every recipient", report.date)
         return
     _, sender = check_address(email.from_ or "", "email.from")
-    session = _Session(email, env)
+    session = Session(email, env)
     try:
         for index, (header_form, addr) in enumerate(pending):
             msg = build_message(email, sitrep, header_form, bodies, pdf)
             try:
-                refusal = _send_one(session, sender, addr, msg.as_bytes(), backoff)
+                refusal = send_one(session, sender, addr, msg.as_bytes(), backoff)
             except DeliveryError as exc:  # could not (re)connect: nobody else will get it
                 report.error = str(exc)
                 report.refused.extend(Refusal(a, None, str(exc)) for _, a in pending[index:])

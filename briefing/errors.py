@@ -9,6 +9,7 @@ traceback under ``--debug`` or ``BRIEF_DEBUG=1``.
      |    +-- FetchError          a network fetch failed (status, timeout, too large)
      |    +-- BlockedAddressError a fetch would reach a private/loopback address
      |    +-- HTTPStatusError     the server answered with an error status
+     |    +-- ContentTypeError    the server answered with a type not read here
      +-- StoreError               the SQLite article store cannot be used
      +-- BackendError             the summarising backend failed
      |    +-- LLMError            the LLM endpoint failed or answered badly
@@ -29,7 +30,29 @@ class ConfigError(BriefingError):
 
 
 class SourceError(BriefingError):
-    """An input (file, feed, URL) cannot be read; names the input."""
+    """An input (file, feed, URL) cannot be read; names the input.
+
+    ``location`` is the file or URL and ``reason`` the why, so a coverage line can name
+    both without taking the message apart; ``str()`` is ``"location: reason"``.
+    """
+
+    def __init__(self, message: str, *, location: str | None = None) -> None:
+        super().__init__(f"{location}: {message}" if location else message)
+        self.location = location
+        self.reason = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.reason, self.location))  # picklable for workers
+
+    def reason_for(self, location: str) -> str:
+        """Why ``location`` failed, without repeating the location."""
+        if self.location is not None:
+            return self.reason
+        return self.reason.removeprefix(f"{location}: ").strip() or type(self).__name__
+
+
+def _rebuild(cls: type[SourceError], reason: str, location: str | None) -> SourceError:
+    return cls(reason, location=location)
 
 
 class FetchError(SourceError):
@@ -47,8 +70,19 @@ class HTTPStatusError(FetchError):
         super().__init__(message)
         self.status = status
 
-    def __reduce__(self) -> tuple[type[HTTPStatusError], tuple[str, int]]:
+    def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (str(self), self.status))  # picklable across processes
+
+
+class ContentTypeError(FetchError):
+    """The server answered with a type brief does not read here (kept in ``media_type``)."""
+
+    def __init__(self, message: str, media_type: str | None) -> None:
+        super().__init__(message)
+        self.media_type = media_type
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.media_type))
 
 
 class StoreError(BriefingError):

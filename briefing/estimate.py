@@ -86,19 +86,19 @@ def estimate(developments: Sequence[Development], llm: LLMSettings) -> Estimate:
 
 
 def estimate_today(
-    settings: Settings, day: date | None = None, now: datetime | None = None
+    settings: Settings,
+    day: date | None = None,
+    now: datetime | None = None,
+    *,
+    urls: Sequence[str] = (),
+    fetch_sources: bool = True,
 ) -> Estimate:
-    """The estimate for today's run: read, extract and group as the run would, then count."""
-    from briefing.group import group
-    from briefing.pipeline import extract_all, select, window
-    from briefing.sources import inbox
-    from briefing.store import Store
+    """The estimate for today's run: the very day the run would prepare, then counted.
 
-    start, end = window(day, now, settings.window_hours)
-    documents, skipped = inbox.collect(settings.inbox, settings.max_file_bytes)
-    with Store(settings.db_path) as store:
-        ids = extract_all(documents, store, skipped)
-        in_store = store.in_window(start, end)
-        candidates = store.articles([*ids, *(a.id for a in in_store)])
-    articles, _ = select(candidates, start, end)
-    return estimate(group(articles), settings.llm)
+    The day comes from ``prepare_day``, as for the run itself: same sources, period
+    (time zone included) and leading developments (``max_developments``).
+    """
+    from briefing.prepare import prepare_day
+
+    prepared = prepare_day(settings, day, now=now, urls=urls, fetch_sources=fetch_sources)
+    return estimate(prepared.developments, settings.llm)

@@ -20,7 +20,6 @@ import asyncio
 import json
 import logging
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -32,7 +31,17 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from briefing.config import FetchSettings
-from briefing.errors import BlockedAddressError, FetchError, HTTPStatusError
+from briefing.decompress import ACCEPT_ENCODING, read_capped
+from briefing.errors import BlockedAddressError, ContentTypeError, FetchError, HTTPStatusError
+from briefing.media_types import (
+    ANY_TYPE,
+    FEED_ACCEPT,
+    FEED_TYPES,
+    PAGE_ACCEPT,
+    PAGE_TYPES,
+    ROBOTS_TYPES,
+    acceptable,
+)
 from briefing.netguard import (
     GuardedTransport,
     Resolver,
@@ -47,111 +56,9 @@ __all__ = ["FEED_TYPES", "PAGE_TYPES", "FetchResult", "Fetcher", "Resolver", "sa
 log = logging.getLogger(__name__)
 
 
-FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-        "text/plain",
-        "application/octet-stream",
-        "text/html",  # some servers label feeds as HTML; feedparser decides
-    }
-)
-PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
-ROBOTS_TYPES = frozenset({"text/plain", "application/octet-stream", "text/html"})
-ANY_TYPE: frozenset[str] = frozenset()  # accept whatever the server labels it
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 ROBOTS_MAX_BYTES = 500_000
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed
 ROBOTS_TTL = timedelta(hours=24)
-
-
-class _Decoder(Protocol):
-    def decode(self, data: bytes, budget: int) -> bytes: ...
-
-
-class _Identity:
-    def decode(self, data: bytes, budget: int) -> bytes:
-        return data
-
-
-class _Zlib:
-    """gzip or deflate, never producing more than budget + 1 bytes per call."""
-
-    def __init__(self, gzip: bool) -> None:
-        self._gzip = gzip
-        self._first = True
-        self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
-
-    def decode(self, data: bytes, budget: int) -> bytes:
-        out = bytearray()
-        pending = data
-        while pending:
-            try:
-                chunk = self._obj.decompress(pending, budget + 1 - len(out))
-            except zlib.error:
-                if self._gzip or not self._first:
-                    raise
-                # "deflate" is often sent as raw deflate without the zlib header.
-                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._first = False
-                continue
-            self._first = False
-            out += chunk
-            if len(out) > budget:
-                break
-            pending = self._obj.unconsumed_tail
-            if not pending and self._obj.eof and self._obj.unused_data and self._gzip:
-                pending = self._obj.unused_data  # concatenated gzip members
-                self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return bytes(out)
-
-
-class _Brotli:
-    def __init__(self) -> None:
-        import brotli
-
-        self._obj = brotli.Decompressor()
-
-    def decode(self, data: bytes, budget: int) -> bytes:
-        out = bytearray(self._obj.process(data, output_buffer_limit=budget + 1))
-        while len(out) <= budget and not self._obj.can_accept_more_data():
-            more = self._obj.process(b"", output_buffer_limit=budget + 1 - len(out))
-            if not more:
-                break
-            out += more
-        return bytes(out)
-
-
-def _brotli_available() -> bool:
-    try:
-        import brotli
-    except ImportError:
-        return False
-    return hasattr(brotli.Decompressor(), "can_accept_more_data")
-
-
-ACCEPT_ENCODING = "gzip, deflate" + (", br" if _brotli_available() else "")
-
-
-def _decoder(url: str, content_encoding: str) -> _Decoder:
-    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
-    codings = [c for c in codings if c != "identity"]
-    if not codings:
-        return _Identity()
-    if len(codings) > 1:
-        raise FetchError(f"{url}: layered content-encoding {content_encoding!r} refused")
-    coding = codings[0]
-    if coding in ("gzip", "x-gzip"):
-        return _Zlib(gzip=True)
-    if coding == "deflate":
-        return _Zlib(gzip=False)
-    if coding == "br" and _brotli_available():
-        return _Brotli()
-    raise FetchError(f"{url}: unsupported content-encoding {content_encoding!r}")
 
 
 class FetchResult(BaseModel):
@@ -318,7 +225,7 @@ class Fetcher:
                 current = result
                 continue
             return result.model_copy(update={"requested_url": url, "redirects": hops})
-        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects")
+        raise FetchError(f"more than {self.settings.max_redirects} redirects", location=url)
 
     async def _hop(
         self,
@@ -345,7 +252,7 @@ class Fetcher:
                     f"{url}: no complete answer within {self.settings.timeout:g}s"
                 ) from None
             except httpx.TransportError as exc:
-                raise FetchError(f"{url}: {_describe_transport(exc)}") from None
+                raise FetchError(_describe_transport(exc), location=url) from None
             finally:
                 gate.next_at = time.monotonic() + max(gate.delay, self.settings.per_host_delay)
 
@@ -364,7 +271,7 @@ class Fetcher:
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(f"{url}: redirect without a Location header")
+                    raise FetchError("redirect without a Location header", location=url)
                 return str(urljoin(url, location.strip()))
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
@@ -387,12 +294,12 @@ class Fetcher:
                 raise HTTPStatusError(f"{url}: HTTP {status}{hint}", status)
             ctype = response.headers.get("content-type", "")
             media_type = ctype.split(";", 1)[0].strip().lower() or None
-            if not _acceptable(media_type, accept):
-                raise FetchError(f"{url}: unexpected content type {media_type}")
+            if not acceptable(media_type, accept):
+                raise ContentTypeError(f"{url}: unexpected content type {media_type}", media_type)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{url}: {declared} bytes is over the {max_bytes}-byte cap")
-            body = await _read_capped(url, response, max_bytes)
+                raise FetchError(f"{declared} bytes is over the {max_bytes}-byte cap", location=url)
+            body = await read_capped(url, response, max_bytes)
             charset = response.charset_encoding
         return FetchResult(
             url=url,
@@ -426,9 +333,9 @@ class Fetcher:
         if rules is _ALLOW_ALL:
             return
         if isinstance(rules, str):
-            raise FetchError(f"{target}: {rules}")
+            raise FetchError(rules, location=str(target))
         if not rules.can_fetch(self.settings.user_agent, str(target)):
-            raise FetchError(f"{target}: disallowed by the site's robots.txt")
+            raise FetchError("disallowed by the site's robots.txt", location=str(target))
 
     def _rules(self, origin: str, host: str, body: str | None) -> RobotFileParser | str:
         if body is None:
@@ -478,7 +385,7 @@ class Fetcher:
                 # The site is unreachable (timeout, TLS, refused): remember why, so the
                 # pages behind it fail at once instead of each waiting out a deadline.
                 log.warning("robots.txt for %s unavailable (%s): not crawling it", origin, exc)
-                return str(exc).removeprefix(f"{url}: ")
+                return exc.reason_for(url)
             if isinstance(result, str):
                 url = result
                 continue
@@ -493,32 +400,6 @@ class Fetcher:
                 f"robots:{origin}", json.dumps({"fetched_at": stamp, "body": body})
             )
         return self._rules(origin, site.host, body)
-
-
-def _acceptable(media_type: str | None, accept: frozenset[str]) -> bool:
-    if accept is ANY_TYPE or media_type is None or media_type in accept:
-        return True
-    return accept is FEED_TYPES and media_type.endswith("+xml")
-
-
-async def _read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
-    decoder = _decoder(url, response.headers.get("content-encoding", ""))
-    body = bytearray()
-    received = 0
-    async for raw in response.aiter_raw():
-        received += len(raw)
-        if received > max_bytes:
-            raise FetchError(f"{url}: response is over the {max_bytes}-byte cap")
-        try:
-            piece = decoder.decode(raw, max_bytes - len(body))
-        except (zlib.error, OSError, ValueError) as exc:
-            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
-        except Exception as exc:  # brotli.error does not derive from a stdlib error
-            raise FetchError(f"{url}: cannot decompress the response ({exc})") from None
-        body += piece
-        if len(body) > max_bytes:
-            raise FetchError(f"{url}: decompressed response is over the {max_bytes}-byte cap")
-    return bytes(body)
 
 
 def _describe_transport(exc: httpx.TransportError) -> str:

@@ -15,19 +15,23 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from briefing.config import Settings, SourceConfig
 from briefing.errors import BriefingError, SourceError
-from briefing.extract import extract_document
+from briefing.extract import extract_safely
 from briefing.fetch import FEED_TYPES, Fetcher
-from briefing.models import Article, RawDocument, SourceKind
+from briefing.models import Article, RawDocument, Skipped, SourceKind
 from briefing.netguard import Resolver, same_host
 from briefing.sources import registry
 from briefing.sources.feeds import FeedItem, ParsedFeed, parse_feed
+from briefing.sources.report import (
+    IngestReport,
+    SourceReport,
+    SourceStatus,
+    health_lines,
+    report_lines,
+)
 from briefing.sources.web import fetch_page
 from briefing.store import Store
 from briefing.workers import BatchPool, PoolError
@@ -39,65 +43,9 @@ FEED_SUMMARY_NOTE = "feed summary used"
 # its start-up; below it, a thread keeps small runs (and tests) light.
 POOL_THRESHOLD = 40
 MAX_WORKERS = 4
-Extractor = Callable[[RawDocument], Article]
-
-
-class SourceStatus(StrEnum):
-    """How one source's ingest ended."""
-
-    OK = "ok"
-    FAILED = "failed"
-    NOTHING_NEW = "nothing new"
-    STALE = "only stale items"
-
-
-class SourceReport(BaseModel):
-    """What one source gave in this run."""
-
-    name: str
-    url: str
-    kind: str  # "feed", "page" or "url"
-    status: SourceStatus
-    reason: str | None = None  # why it failed
-    not_modified: bool = False  # the server answered 304
-    items: int = 0  # items in the feed
-    new_items: int = 0
-    stale_items: int = 0
-    newest: datetime | None = None  # newest item date, for stale reports
-    added: list[str] = Field(default_factory=list)  # ids of new article texts
-    merged: list[str] = Field(default_factory=list)  # ids of stored articles seen again
-    failed_items: list[str] = Field(default_factory=list)  # "url: reason"
-    summaries_used: int = 0
-    warnings: list[str] = Field(default_factory=list)
-
-    @property
-    def article_ids(self) -> list[str]:
-        """Every article this source gave in this run, new or already stored."""
-        return [*self.added, *self.merged]
-
-
-class IngestReport(BaseModel):
-    """The outcome of one ingest run, per source."""
-
-    started_at: datetime
-    finished_at: datetime
-    sources: list[SourceReport] = Field(default_factory=list)
-    requests: int = 0
-
-    @property
-    def added(self) -> list[str]:
-        """Ids of articles whose text was new to the store."""
-        return [i for s in self.sources for i in s.added]
-
-    @property
-    def article_ids(self) -> list[str]:
-        """Ids of every article the run touched, new or already stored, each once."""
-        return list(dict.fromkeys(i for s in self.sources for i in s.article_ids))
-
-    @property
-    def failed(self) -> list[SourceReport]:
-        """The sources that failed."""
-        return [s for s in self.sources if s.status is SourceStatus.FAILED]
+# The one extraction service (extract.extract_safely): a page that fails comes back as
+# a SourceError for that page, whatever went wrong inside the parsers.
+Extractor = Callable[[RawDocument], Article | SourceError]
 
 
 def ingest(
@@ -108,7 +56,7 @@ def ingest(
     include_sources: bool = True,
     now: datetime | None = None,
     resolver: Resolver | None = None,
-    extract: Extractor = extract_document,
+    extract: Extractor = extract_safely,
     workers: int | None = None,
 ) -> IngestReport:
     """Fetch every configured source (unless ``include_sources`` is False) and ``urls``."""
@@ -134,13 +82,12 @@ async def ingest_async(
     include_sources: bool = True,
     now: datetime | None = None,
     resolver: Resolver | None = None,
-    extract: Extractor = extract_document,
+    extract: Extractor = extract_safely,
     workers: int | None = None,
 ) -> IngestReport:
     """The async form of ``ingest``; ``workers`` extraction processes (default: CPUs, max 4)."""
     started = datetime.now(UTC)
     now = now or started
-    registry.ensure_tables(store)
     sources = registry.all_sources(settings, store) if include_sources else []
     # Each worker imports trafilatura (~100 MB): a few are enough to keep up with the network.
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
@@ -199,8 +146,22 @@ class _Run:
             self.pool = BatchPool(self.workers)
 
     async def run_extract(self, raw: RawDocument) -> Article:
-        """Extract in the pool when there is one, else in a thread."""
-        article: Article = await self.run_cpu(self.extract, raw)
+        """Extract in the pool when there is one, else in a thread; SourceError if it fails.
+
+        Whatever fails inside extraction costs this page only, as for inbox files.
+        """
+        try:
+            outcome = await self.run_cpu(self.extract, raw)
+        except SourceError:
+            raise
+        except Exception as exc:  # an extractor that raised instead of returning
+            log.debug("extraction of %s failed", raw.location, exc_info=True)
+            raise SourceError(
+                f"extraction failed ({type(exc).__name__}: {exc})", location=raw.location
+            ) from None
+        if isinstance(outcome, SourceError):
+            raise outcome
+        article: Article = outcome
         return article
 
     async def run_cpu(self, func: Callable[[Any], Any], arg: Any) -> Any:
@@ -282,6 +243,7 @@ class _Run:
             _parse, (result.content, result.url, result.fetched_at, result.media_type)
         )
         report.warnings.extend(feed.warnings)
+        report.malformed = feed.malformed
         report.items = len(feed.items)
         seen = registry.seen_items(self.store, source.url)
         fresh: list[FeedItem] = []
@@ -307,7 +269,9 @@ class _Run:
         if fresh and not any(outcomes):
             report.status = SourceStatus.FAILED
             report.reason = f"none of {len(fresh)} new items could be read: " + (
-                report.failed_items[0] if report.failed_items else "unknown error"
+                f"{report.failed_items[0].location}: {report.failed_items[0].reason}"
+                if report.failed_items
+                else "unknown error"
             )
         elif any(outcomes):
             report.status = SourceStatus.OK
@@ -349,7 +313,7 @@ class _Run:
             article = await self._from_summary(item, report, location)
         if article is None:
             problem = problem or "no link and no usable summary"
-            report.failed_items.append(f"{location}: {problem}")
+            report.failed_items.append(Skipped(location=location, reason=problem))
             marks.append((source.url, item.key, item.stamp, None))
             return False
         stored = self._store(article, report)
@@ -421,42 +385,11 @@ def _parse(args: tuple[bytes, str, datetime, str | None]) -> ParsedFeed:
     return parse_feed(*args)
 
 
-def _short(exc: BaseException, url: str) -> str:
-    """The error's message without the URL it starts with (the report names the source)."""
+def _short(exc: BriefingError, url: str) -> str:
+    """Why ``url`` failed, without the URL (the report names the source)."""
+    if isinstance(exc, SourceError):
+        return exc.reason_for(url)
     return str(exc).removeprefix(f"{url}: ").strip() or type(exc).__name__
-
-
-def health_lines(report: IngestReport) -> list[str]:
-    """Coverage lines for the briefing: sources that failed, had nothing new or only stale."""
-    if not report.sources:
-        return []
-    counts = {status: 0 for status in SourceStatus}
-    for source in report.sources:
-        counts[source.status] += 1
-    lines = [
-        f"{len(report.sources)} sources checked: {counts[SourceStatus.OK]} with new articles,"
-        f" {counts[SourceStatus.FAILED]} failed, {counts[SourceStatus.NOTHING_NEW]} nothing new,"
-        f" {counts[SourceStatus.STALE]} only stale items"
-    ]
-    for s in report.sources:
-        if s.status is SourceStatus.FAILED:
-            lines.append(f"{s.name}: failed — {s.reason}")
-        elif s.status is SourceStatus.STALE:
-            newest = f" (newest {s.newest:%Y-%m-%d %H:%M} UTC)" if s.newest else ""
-            lines.append(f"{s.name}: only stale items{newest}")
-        elif s.status is SourceStatus.NOTHING_NEW:
-            lines.append(f"{s.name}: nothing new" + (" (unchanged)" if s.not_modified else ""))
-        if s.status is SourceStatus.OK and s.failed_items:
-            lines.append(
-                f"{s.name}: {len(s.failed_items)} of {s.new_items} new items could not be read"
-            )
-        if s.summaries_used:
-            lines.append(
-                f"{s.name}: {s.summaries_used} article(s) from the feed summary (page unavailable)"
-            )
-        if any("malformed" in w for w in s.warnings):
-            lines.append(f"{s.name}: the feed is malformed; its readable items were used")
-    return lines
 
 
 __all__ = [
@@ -469,24 +402,3 @@ __all__ = [
     "ingest_async",
     "report_lines",
 ]
-
-
-def report_lines(report: IngestReport) -> list[str]:
-    """One line per source for `brief ingest` to print."""
-    lines = []
-    for s in report.sources:
-        if s.status is SourceStatus.FAILED:
-            lines.append(f"{s.name}: failed — {s.reason}")
-            continue
-        if s.status is not SourceStatus.OK:
-            lines.append(f"{s.name}: {s.status.value}" + (" (unchanged)" if s.not_modified else ""))
-            continue
-        detail = f"{len(s.added)} new article(s)"
-        if s.merged:
-            detail += f", {len(s.merged)} already stored"
-        if s.failed_items:
-            detail += f", {len(s.failed_items)} item(s) unreadable"
-        if s.summaries_used:
-            detail += f", {s.summaries_used} from the feed summary"
-        lines.append(f"{s.name}: ok ({detail})")
-    return lines

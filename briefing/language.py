@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,28 @@ from typing import Any
 _MIN_CHARS = 20  # below this a guess is noise
 
 
+_LOADING = threading.Lock()  # one load, even when preload() and a first call race
+
+
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def _load() -> Any:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_modelpath(Path(MODEL_DIR) / MODEL_FILE, norm_probs=True)
+
+
+def _identifier() -> Any:
+    with _LOADING:
+        return _load()
+
+
+def preload() -> None:
+    """Start loading the model in the background; the first detection then finds it ready.
+
+    Loading is mostly LZMA decompression (most of a second of CPU), which releases the
+    GIL, so it runs on another core while the caller reads and parses its sources.
+    """
+    threading.Thread(target=_identifier, name="langid-preload", daemon=True).start()
 
 
 def detect_language(text: str, min_confidence: float = 0.5) -> str | None:

@@ -16,18 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import StoreError
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS llm_cache (
-    key TEXT PRIMARY KEY,
-    model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
-    response TEXT NOT NULL,
-    input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
-);
-"""
+from briefing.migrations import connect
 
 
 def cache_key(model: str, prompt_version: str, request: Any) -> str:
@@ -44,14 +33,8 @@ class LLMCache:
         self.path = str(path)
         self._lock = threading.Lock()
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(
-                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last entry is fine
-            self.db.executescript(SCHEMA)
+            # The table is created by briefing/migrations.py (m005_llm_cache).
+            self.db = connect(self.path, shared=True)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the LLM cache {path}: {exc} (check db_path in brief.toml)"

@@ -107,6 +107,15 @@ class Skipped(BaseModel):
     reason: str
 
 
+class LeftOut(BaseModel):
+    """An article read but left out because its date falls outside the period."""
+
+    location: str  # the file or URL it was read from
+    title: str
+    published_at: datetime | None = None
+    date_source: DateSource = DateSource.NONE  # where the date was found
+
+
 class Story(BaseModel):
     """Near-identical copies of one text (a wire story on several sites)."""
 
@@ -234,6 +243,7 @@ class Coverage(BaseModel):
     articles_used: int = 0
     duplicates_merged: int = 0
     out_of_window: int = 0
+    left_out: list[LeftOut] = Field(default_factory=list)  # the out-of-window articles, named
     skipped: list[Skipped] = Field(default_factory=list)
     undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
     suspicious_passages: int = 0

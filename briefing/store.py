@@ -12,96 +12,23 @@ import hashlib
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefing.errors import StoreError
+from briefing.links import canonical_url, clean_url
+from briefing.migrations import connect
 from briefing.models import Article, DateSource, SourceKind, SourceRef
+from briefing.text import fold
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    canonical_url TEXT,
-    url TEXT,
-    content_hash TEXT NOT NULL,
-    title TEXT NOT NULL,
-    site TEXT,
-    author TEXT,
-    published_at TEXT,
-    date_source TEXT NOT NULL,
-    fetched_at TEXT,
-    first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    text TEXT NOT NULL,
-    suspicious_passages INTEGER NOT NULL DEFAULT 0,
-    notes TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS articles_url ON articles(canonical_url);
-CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
-CREATE TABLE IF NOT EXISTS article_sources (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    location TEXT NOT NULL,
-    url TEXT,
-    site TEXT,
-    title TEXT,
-    name TEXT,
-    published_at TEXT,
-    seen_at TEXT NOT NULL,
-    tag TEXT,
-    reliability TEXT,
-    PRIMARY KEY (article_id, location)
-);
-CREATE TABLE IF NOT EXISTS kv (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_hsenc|_hsmi"
-    r"|ref|ref_src|cmpid|ocid|smid|sr_share|at_medium|at_campaign|src)$",
-    re.IGNORECASE,
-)
-
-
-def clean_url(url: str | None) -> str | None:
-    """An http(s) URL without tracking parameters or fragment, for display; else None."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not _TRACKING.match(k)]
-    )
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The key two URLs of one article share: also without ``www.`` or trailing slash."""
-    cleaned = clean_url(url)
-    if cleaned is None:
-        return None
-    parts = urlsplit(cleaned)
-    host = (parts.hostname or "").removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), query, ""))
-
+__all__ = ["Store", "canonical_url", "clean_url", "normalise_text", "text_hash"]
 
 def normalise_text(text: str) -> str:
-    """Text folded for comparison: Unicode NFKC, lower case, words only."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", folded))
+    """Text folded for comparison (``text.fold``), words only: what the hash is taken of."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def text_hash(text: str) -> str:
@@ -123,29 +50,11 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
-            if str(path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # A run writes thousands of small transactions. In WAL mode, NORMAL keeps the
-            # database consistent and only risks the last commits on power loss; those
-            # articles are then simply read or fetched again on the next run.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
-            self._migrate()
+            self.db = connect(path)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the article store {path}: {exc} (check db_path in brief.toml)"
             ) from None
-
-    def _migrate(self) -> None:
-        """Bring a store made by an older version up to this schema, keeping its rows."""
-        columns = {r[1] for r in self.db.execute("PRAGMA table_info(article_sources)")}
-        for column in ("tag", "reliability"):
-            if column not in columns:
-                self.db.execute(f"ALTER TABLE article_sources ADD COLUMN {column} TEXT")
 
     def __enter__(self) -> Store:
         return self
@@ -213,10 +122,10 @@ class Store:
         db.execute(
             "INSERT INTO articles (id, canonical_url, url, content_hash, title, site, author,"
             " published_at, date_source, fetched_at, first_seen, updated_at, text,"
-            " suspicious_passages, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " suspicious_passages, notes, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _iso(a.published_at),
              a.date_source.value, _iso(a.fetched_at), _iso(now), _iso(now), a.text,
-             a.suspicious_passages, json.dumps(a.notes)),
+             a.suspicious_passages, json.dumps(a.notes), a.language),
         )
 
     def _replace_text(
@@ -224,9 +133,9 @@ class Store:
     ) -> None:
         db.execute(
             "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
-            " published_at), updated_at=?, suspicious_passages=?, notes=? WHERE id=?",
+            " published_at), updated_at=?, suspicious_passages=?, notes=?, language=? WHERE id=?",
             (digest, a.title, a.text, _iso(a.published_at), _iso(now), a.suspicious_passages,
-             json.dumps(a.notes), article_id),
+             json.dumps(a.notes), a.language, article_id),
         )
 
     def _add_source(
@@ -263,6 +172,7 @@ class Store:
             date_source=DateSource(row["date_source"]), fetched_at=_dt(row["fetched_at"]),
             content_hash=row["content_hash"], sources=sources,
             suspicious_passages=row["suspicious_passages"], notes=json.loads(row["notes"]),
+            language=row["language"],
         )
 
     def articles(self, ids: Iterable[str]) -> list[Article]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import syntok.segmenter as segmenter
 
@@ -58,9 +59,30 @@ def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+DATAMARK = "\u02c6"  # spotlighting, "words" mode: the marker put between words
+LINEMARK = "\u2502"  # spotlighting, "lines" mode: the marker that opens every line
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    # a quote copied across a line break may carry a spotlighting marker: read it as space
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", DATAMARK: " ", LINEMARK: " ",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+})
+
+
+@lru_cache(maxsize=512)  # article texts are compared with many statements
+def normalise(text: str) -> str:
+    """The one text normaliser: NFKC, plain quotes and dashes, no invisible characters,
+    single spaces. Every stage that compares text (verification, dedup, hashing) uses it.
+    """
+    return squash(unicodedata.normalize("NFKC", text).translate(_FOLD))
+
+
 def fold(text: str) -> str:
-    """NFKC, case-folded and whitespace-squashed: for verbatim comparisons."""
-    return squash(unicodedata.normalize("NFKC", text).casefold())
+    """``normalise`` and case-folded: for comparisons that ignore case."""
+    return normalise(text).casefold()
 
 
 def words(text: str) -> list[str]:

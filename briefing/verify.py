@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Literal
 
+from briefing.links import bare, links_in
 from briefing.models import (
     Article,
     Citation,
@@ -25,37 +25,15 @@ from briefing.models import (
     Statement,
     Summary,
 )
+from briefing.text import DATAMARK, LINEMARK, normalise
 
 log = logging.getLogger(__name__)
+__all__ = ["DATAMARK", "LINEMARK", "normalise", "numbers_in", "source_urls", "verify"]
 
 OnUnverified = Literal["drop", "mark"]
-DATAMARK = "\u02c6"  # spotlighting, "words" mode: the marker put between words
-LINEMARK = "\u2502"  # spotlighting, "lines" mode: the marker that opens every line
 
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    # a quote copied across a line break may carry a spotlighting marker: read it as space
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", DATAMARK: " ", LINEMARK: " ",
-    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-})
-_SPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"')\]]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|info|news|co|uk|gov|example)(?:/[^\s<>\"')\]]*)?",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=512)  # article texts are normalised once per claim otherwise
-def normalise(text: str) -> str:
-    """Text folded for verbatim matching: NFKC, plain quotes and dashes, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return _SPACE.sub(" ", text).strip()
 
 
 def quote_found(quote: str, source: str) -> bool:
@@ -91,7 +69,7 @@ def numbers_in(text: str) -> frozenset[str]:
 
 def urls_in(text: str) -> list[str]:
     """URL-like strings in ``text``."""
-    return [m.group().rstrip(".,;:") for m in _URL.finditer(text)]
+    return links_in(text)
 
 
 def source_urls(articles: Iterable[Article]) -> set[str]:
@@ -100,12 +78,8 @@ def source_urls(articles: Iterable[Article]) -> set[str]:
     for article in articles:
         for url in [article.url, *(s.url for s in article.sources)]:
             if url:
-                urls.add(_bare_url(url))
+                urls.add(bare(url))
     return urls
-
-
-def _bare_url(url: str) -> str:
-    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower()).rstrip("/")
 
 
 def source_text(article: Article) -> str:
@@ -137,7 +111,7 @@ def check_statement(
     if missing:
         return f"number {sorted(missing)[0]} not in the cited articles"
     for url in urls_in(statement.text):
-        if _bare_url(url) not in allowed_urls:
+        if bare(url) not in allowed_urls:
             return f"link {url} given by no source"
     return None
 

@@ -40,9 +40,16 @@ def test_json_is_the_sitrep_model(briefing_run: tuple[Path, str]) -> None:
     assert (
         sitrep.coverage.skipped and "corrupted-download.html" in sitrep.coverage.skipped[0].location
     )
-    assert sitrep.coverage.out_of_window == 1  # the background piece from 2026-11-20
-    assert sitrep.coverage.undated == ["At a Hama field hospital, doctors work through the night"]
-    assert sitrep.coverage.suspicious_passages == 2
+    # Whatever the inbox holds: every article left out is named with a date outside the
+    # period, and every undated article kept is a source marked undated.
+    coverage = sitrep.coverage
+    assert coverage.out_of_window == len(coverage.left_out) > 0
+    for left in coverage.left_out:
+        assert left.published_at is not None
+        assert not sitrep.period_start <= left.published_at < sitrep.period_end
+    undated_sources = {s.title for s in sitrep.sources if s.undated}
+    assert set(coverage.undated) <= undated_sources
+    assert coverage.suspicious_passages > 0  # the inbox carries a planted injection
 
 
 def test_every_statement_cited_and_citations_resolve(briefing_run: tuple[Path, str]) -> None:
@@ -228,6 +235,7 @@ def test_help_lists_every_command_and_option(tmp_path: Path) -> None:
 def test_rerun_adds_nothing_twice(tmp_path: Path) -> None:
     from briefing.store import Store
 
+    counts: list[tuple[int, int]] = []
     for _ in range(2):
         result = run_brief(
             "today",
@@ -240,10 +248,12 @@ def test_rerun_adds_nothing_twice(tmp_path: Path) -> None:
             cwd=tmp_path,
         )
         assert result.returncode == 0, result.stderr
-    with Store(tmp_path / "brief.db") as store:
-        counts = store.count()
-        sources = store.db.execute("SELECT COUNT(*) FROM article_sources").fetchone()[0]
-    assert counts == 10 and sources == 11  # two identical HTML copies share one article
+        with Store(tmp_path / "brief.db") as store:
+            sources = store.db.execute("SELECT COUNT(*) FROM article_sources").fetchone()[0]
+            counts.append((store.count(), sources))
+    assert counts[0] == counts[1]  # the second run stored nothing new
+    articles, places = counts[0]
+    assert places > articles  # identical copies in the inbox share one article
 
 
 def test_bad_files_are_reported_and_stored_articles_kept(tmp_path: Path) -> None:
@@ -256,6 +266,8 @@ def test_bad_files_are_reported_and_stored_articles_kept(tmp_path: Path) -> None
     first = run_brief("today", "--inbox", "in", "--date", EXAMPLE_DAY, "--format", "json",
                       cwd=tmp_path)
     assert first.returncode == 0, first.stderr
+    with Store(tmp_path / "brief.db") as store:
+        stored = store.count()
     (inbox / "empty.txt").write_bytes(b"")
     (inbox / "huge.html").write_bytes(b"<p>" + b"word " * 1_100_000 + b"</p>")
     (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
@@ -268,4 +280,4 @@ def test_bad_files_are_reported_and_stored_articles_kept(tmp_path: Path) -> None
     assert reasons["huge.html"].startswith("file too large")
     assert "unsupported" in reasons["notes.docx"]
     with Store(tmp_path / "brief.db") as store:
-        assert store.count() == 10
+        assert store.count() == stored

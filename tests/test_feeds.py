@@ -108,7 +108,7 @@ def test_a_malformed_feed_yields_its_good_items_and_a_warning() -> None:
     broken = RSS2.replace(b"</channel></rss>", b"<item><title>Half & broken</title>")
     feed = parse_feed(broken, FEED_URL, FETCHED)
     assert [i.title for i in feed.items][:2] == ["Talks resume in Geneva", "Undated brief"]
-    assert feed.warnings and "malformed" in feed.warnings[0]
+    assert feed.malformed and feed.warnings and "malformed" in feed.warnings[0]
 
 
 def test_something_that_is_not_a_feed_raises() -> None:

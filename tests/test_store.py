@@ -78,22 +78,3 @@ def test_unopenable_store_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="article store"):
         Store(blocker / "b.db")
-
-
-def test_older_store_is_migrated_without_losing_rows(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "old.db"
-    with Store(path) as store:
-        store.add(_article())
-    db = sqlite3.connect(path)  # drop the newer columns, as a store from 0.1.0 lacks them
-    db.executescript(
-        "CREATE TABLE s2 AS SELECT article_id, kind, location, url, site, title, name,"
-        " published_at, seen_at FROM article_sources; DROP TABLE article_sources;"
-        " ALTER TABLE s2 RENAME TO article_sources;"
-    )
-    db.close()
-    with Store(path) as store:
-        assert store.count() == 1
-        article = store.articles([r[0] for r in store.db.execute("SELECT id FROM articles")])[0]
-        assert article.sources[0].location == "a.html" and article.sources[0].reliability is None

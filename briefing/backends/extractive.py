@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from briefing.group import cosine, tfidf
+from briefing.links import has_link
 from briefing.models import (
     Article,
     Citation,
@@ -33,7 +34,6 @@ from briefing.text import fold, split_sentences, words
 
 MIN_WORDS, MAX_WORDS = 7, 70
 REDUNDANCY = 0.5  # MMR: weight of novelty against relevance
-_URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\b\w+\.(com|org|net|io|example)\b", re.I)
 _ATTRIBUTION = re.compile(
     r"\b(according to|said|says|told|reported|stated|announced|claimed|confirmed|denied|"
     r"warned|added|estimated|quoted)\b",
@@ -147,7 +147,7 @@ def _sentences(article: Article) -> list[str]:
     for paragraph in article.paragraphs:
         for sentence in split_sentences(paragraph):
             n = len(sentence.split())
-            if MIN_WORDS <= n <= MAX_WORDS and not _URL.search(sentence) and _balanced(sentence):
+            if MIN_WORDS <= n <= MAX_WORDS and not has_link(sentence) and _balanced(sentence):
                 out.append(sentence)
     return out
 
@@ -242,7 +242,7 @@ def _headline(development: Development, pool: list[_Sentence]) -> Statement:
     A title that names a link is passed over (no link reaches the briefing that is not a
     source's own address); with no usable title, the best sentence stands in.
     """
-    titles = [a.title for a in _by_prominence(development) if a.title and not _URL.search(a.title)]
+    titles = [a.title for a in _by_prominence(development) if a.title and not has_link(a.title)]
     if not titles and pool:
         return _statement(max(pool, key=lambda s: s.score))
     title = titles[0] if titles else development.articles[0].title

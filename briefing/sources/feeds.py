@@ -49,6 +49,7 @@ class ParsedFeed(BaseModel):
     title: str | None = None
     items: list[FeedItem] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    malformed: bool = False  # the XML was broken; the readable items were still taken
 
 
 def _when(value: Any, fetched_at: datetime) -> datetime | None:
@@ -110,6 +111,7 @@ def parse_feed(
         )
     result = ParsedFeed(url=url, title=(feed.get("title") or None))
     if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _NOT_MALFORMED):
+        result.malformed = True
         result.warnings.append(
             f"{url}: feed is malformed ({parsed.get('bozo_exception')}); {len(entries)} items read"
         )

@@ -1,7 +1,7 @@
 """The sources a user follows: ``[[sources]]`` in brief.toml plus those added with
 ``brief sources add`` (kept in the store's database), and each one's health.
 
-Tables (created here, on the store's connection):
+Tables (created by briefing/migrations.py, used here on the store's connection):
 ``user_sources``   sources added from the command line;
 ``source_health``  last attempt, success and error of every source;
 ``feed_items``     feed items already taken, so a re-run fetches nothing twice.
@@ -20,52 +20,8 @@ from briefing.errors import ConfigError, FetchError, SourceError, StoreError
 from briefing.netguard import check_url
 from briefing.store import Store
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS user_sources (
-    name TEXT PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    tag TEXT,
-    reliability TEXT,
-    kind TEXT NOT NULL DEFAULT 'feed',
-    allow_private INTEGER NOT NULL DEFAULT 0,
-    added_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS source_health (
-    name TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    last_attempt TEXT,
-    last_status TEXT,
-    last_success TEXT,
-    last_error TEXT,
-    last_error_at TEXT,
-    last_added INTEGER NOT NULL DEFAULT 0,
-    total_added INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS feed_items (
-    feed_url TEXT NOT NULL,
-    item_key TEXT NOT NULL,
-    stamp TEXT NOT NULL,
-    article_id TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    seen_at TEXT NOT NULL,
-    PRIMARY KEY (feed_url, item_key)
-);
-"""
 MAX_ITEM_ATTEMPTS = 3  # an item that failed this many runs is not tried again
 ITEM_MEMORY = timedelta(days=30)  # feed items older than this are forgotten
-
-
-def ensure_tables(store: Store) -> None:
-    """Create this module's tables if they are missing."""
-    try:
-        # executescript commits; skip it (it runs on every call) once the tables exist.
-        if store.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='feed_items'"
-        ).fetchone():
-            return
-        store.db.executescript(SCHEMA)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot prepare source tables in {store.path}: {exc}") from None
 
 
 def default_name(url: str) -> str:
@@ -93,7 +49,6 @@ def named(sources: list[SourceConfig]) -> list[SourceConfig]:
 
 def user_sources(store: Store) -> list[SourceConfig]:
     """Sources added with ``brief sources add``, oldest first."""
-    ensure_tables(store)
     rows = store.db.execute("SELECT * FROM user_sources ORDER BY added_at, name").fetchall()
     return [
         SourceConfig(
@@ -173,7 +128,6 @@ def add_source(
 
 def remove_source(store: Store, settings: Settings, name: str) -> SourceConfig:
     """Forget a source added with ``brief sources add``; config sources stay in brief.toml."""
-    ensure_tables(store)
     for source in named(list(settings.sources)):
         if source.name == name:
             where = settings.config_file or "brief.toml"
@@ -205,7 +159,6 @@ def list_sources(
     settings: Settings, store: Store, now: datetime | None = None
 ) -> list[SourceHealth]:
     """Every source with its last success, last error and articles in the last 24 h."""
-    ensure_tables(store)
     now = now or datetime.now(UTC)
     config_urls = {s.url for s in settings.sources}
     since = (now - timedelta(hours=24)).isoformat()
@@ -242,7 +195,6 @@ def record_health(
     now: datetime,
 ) -> None:
     """Remember how a source's latest ingest went."""
-    ensure_tables(store)
     stamp = now.isoformat()
     store.db.execute(
         "INSERT INTO source_health (name, url, last_attempt, last_status, last_success,"
@@ -270,7 +222,6 @@ def record_health(
 
 def seen_items(store: Store, feed_url: str) -> dict[str, tuple[str, str | None, int]]:
     """Items already met in a feed: key -> (stamp, article id, failed attempts)."""
-    ensure_tables(store)
     rows = store.db.execute(
         "SELECT item_key, stamp, article_id, attempts FROM feed_items WHERE feed_url = ?",
         (feed_url,),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.errors import FetchError
+from briefing.errors import ContentTypeError, FetchError
 from briefing.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchResult
 from briefing.models import DateSource, RawDocument, SourceKind
 
@@ -23,10 +23,8 @@ async def fetch_page(
     """Fetch one page and wrap it for extraction; raises FetchError when it cannot be had."""
     try:
         result = await fetcher.fetch(url, allow_private=allow_private, accept=PAGE_TYPES)
-    except FetchError as exc:
-        if "unexpected content type" in str(exc) and any(
-            t in str(exc) for t in FEED_TYPES if t.endswith("xml")
-        ):
+    except ContentTypeError as exc:
+        if exc.media_type in FEED_TYPES and (exc.media_type or "").endswith("xml"):
             raise FetchError(f"{exc} (for a feed use `brief sources add {url}`)") from None
         raise
     return RawDocument(

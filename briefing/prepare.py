@@ -1,0 +1,260 @@
+"""Prepare the day: sources -> extract -> store -> period -> dedup and grouping.
+
+``prepare_day`` is the one path from the day's sources to the typed ``Day`` that the
+briefing run (``pipeline.run_today``), the cost estimate (``brief today --estimate``)
+and the benchmarks all summarise. Stages hand each other records, never text to parse.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from briefing import language
+from briefing.config import Settings
+from briefing.errors import NothingToReportError, SourceError
+from briefing.extract import extract_many
+from briefing.group import group
+from briefing.links import defang
+from briefing.models import (
+    Article,
+    Coverage,
+    Development,
+    LeftOut,
+    RawDocument,
+    Skipped,
+)
+from briefing.sources.base import GivenDocuments, InboxSource, Source
+from briefing.sources.report import SourceReport, SourceStatus, health_lines
+from briefing.store import Store
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Day:
+    """The day ready to summarise: its period, articles, developments and coverage."""
+
+    label: str  # YYYY-MM-DD, the briefing's date
+    start: datetime
+    end: datetime
+    now: datetime
+    articles: list[Article]  # every article in the period: what statements are checked against
+    developments: list[Development]  # the leading developments, most reported first
+    coverage: Coverage
+    sources: list[SourceReport] = field(default_factory=list)  # each feed, page and URL
+    warning: str | None = None
+
+
+def window(
+    day: date | None, now: datetime | None = None, hours: int = 24, tz: str = "UTC"
+) -> tuple[datetime, datetime]:
+    """The period covered: the ``hours`` ending at the end of ``day`` in ``tz``, or now."""
+    if day is not None:
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
+    else:
+        end = now or datetime.now(UTC)
+    end = end.astimezone(UTC)
+    return end - timedelta(hours=hours), end
+
+
+def select(
+    candidates: Sequence[Article], start: datetime, end: datetime, keep: Set[str] = frozenset()
+) -> tuple[list[Article], int]:
+    """Articles in [start, end), undated ones and those in ``keep``; and how many fell outside."""
+    inside = [
+        a for a in candidates
+        if a.id in keep or a.published_at is None or start <= a.published_at < end
+    ]
+    return inside, len(candidates) - len(inside)
+
+
+def extract_all(
+    documents: Iterable[RawDocument], store: Store, skipped: list[Skipped], workers: int = 1
+) -> list[str]:
+    """Extract and store each document; a bad one is skipped with its reason."""
+    ids: list[str] = []
+    for document, outcome in extract_many(documents, workers):
+        if isinstance(outcome, SourceError):
+            skipped.append(
+                Skipped(location=document.location, reason=outcome.reason_for(document.location))
+            )
+            continue
+        article_id, _ = store.put(outcome)
+        ids.append(article_id)
+    return ids
+
+
+@dataclass
+class Gathered:
+    """Everything the day's sources gave, before the period is applied."""
+
+    candidates: list[Article]
+    skipped: list[Skipped]
+    requested: set[str]  # ids of articles the user asked for by URL: kept whatever their date
+    sources: list[SourceReport]
+    read_now: set[str]  # ids extracted or fetched in this run
+
+
+def gather(
+    settings: Settings,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    urls: Sequence[str] = (),
+    fetch_sources: bool = True,
+    extra_documents: Sequence[RawDocument] = (),
+    say: Progress = lambda message: None,
+) -> Gathered:
+    """Fetch feeds and URLs, read the local sources, store it all; return the candidates."""
+    skipped: list[Skipped] = []
+    reports: list[SourceReport] = []
+    requested: set[str] = set()
+    fetched: list[str] = []
+    local: list[Source] = [InboxSource(settings.inbox, settings.max_file_bytes)]
+    if extra_documents:
+        local.append(GivenDocuments(extra_documents))
+    with Store(settings.db_path) as store:
+        if urls or (fetch_sources and has_sources(settings, store)):
+            from briefing.ingest import ingest
+
+            say("Fetching feeds and pages")
+            report = ingest(settings, store, urls, include_sources=fetch_sources, now=now)
+            reports = report.sources
+            requested = {i for r in reports if r.kind == "url" for i in r.article_ids}
+            fetched = report.article_ids
+            for source in reports:  # a page that failed is named, never its whole feed
+                skipped.extend(source.failed_items)
+        say("Reading and extracting articles")
+        documents = (d for source in local for d in source.documents(skipped))
+        ids = extract_all(documents, store, skipped, settings.resolved_workers())
+        in_store = store.in_window(start, end)
+        candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
+    return Gathered(candidates, skipped, requested, reports, {*ids, *fetched})
+
+
+def has_sources(settings: Settings, store: Store) -> bool:
+    """True when feeds or pages are configured, in brief.toml or with `brief sources add`."""
+    from briefing.sources.registry import all_sources
+
+    return bool(all_sources(settings, store))
+
+
+def prepare_day(
+    settings: Settings,
+    day: date | None = None,
+    *,
+    now: datetime | None = None,
+    urls: Sequence[str] = (),
+    fetch_sources: bool = True,
+    extra_documents: Sequence[RawDocument] = (),
+    progress: Progress | None = None,
+) -> Day:
+    """Read every source and return the day's articles grouped into developments.
+
+    Raises NothingToReportError, saying why, when no article falls in the period.
+    """
+    say = progress or (lambda message: None)
+    now = now or datetime.now(UTC)
+    language.preload()  # a fixed cost paid on another core while the sources are read
+    start, end = window(day, now, settings.window_hours, settings.timezone)
+    gathered = gather(settings, start, end, now=now, urls=urls, fetch_sources=fetch_sources,
+                      extra_documents=extra_documents, say=say)
+    articles, _ = select(gathered.candidates, start, end, keep=gathered.requested)
+    kept = {a.id for a in articles}
+    left_out = [left_out_entry(a) for a in gathered.candidates if a.id not in kept]
+    if not articles:
+        raise NothingToReportError(nothing_message(
+            settings.inbox, len(gathered.candidates), gathered.skipped, gathered.sources
+        ))
+    coverage = Coverage(
+        articles_read=len(gathered.candidates) + len(gathered.skipped),
+        out_of_window=len(left_out),
+        left_out=left_out,
+        skipped=gathered.skipped,
+        undated=[defang(a.title) for a in articles if a.undated],
+        suspicious_passages=sum(a.suspicious_passages for a in articles),
+        duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
+        source_health=health_lines(gathered.sources),
+    )
+    say(f"Grouping {len(articles)} articles")
+    developments = group(articles)
+    coverage.duplicates_merged += sum(len(s.articles) - 1 for d in developments for s in d.stories)
+    developments, coverage.notes = leading(developments, settings.max_developments)
+    return Day(
+        label=(day or end.date()).isoformat(), start=start, end=end, now=now,
+        articles=articles, developments=developments, coverage=coverage,
+        sources=gathered.sources,
+        warning=source_warning(gathered.sources, start) or staleness(articles),
+    )
+
+
+def left_out_entry(article: Article) -> LeftOut:
+    """How the coverage section names an article dated outside the period."""
+    ref = article.sources[-1] if article.sources else None
+    return LeftOut(
+        location=(ref.location if ref else None) or article.url or article.id,
+        title=defang(article.title),
+        published_at=article.published_at,
+        date_source=article.date_source,
+    )
+
+
+def leading(developments: list[Development], limit: int) -> tuple[list[Development], list[str]]:
+    """The most widely reported developments; a SITREP of hundreds helps no one."""
+    shown, rest = developments[:limit], developments[limit:]
+    if not rest:
+        return shown, []
+    articles = sum(len(d.articles) for d in rest)
+    return shown, [
+        f"{len(rest)} smaller developments ({articles} articles) are not shown; "
+        "raise max_developments to include them"
+    ]
+
+
+def source_warning(sources: Sequence[SourceReport], start: datetime) -> str | None:
+    """Say so at the top when no source gave anything from inside the period."""
+    feeds = [r for r in sources if r.kind != "url"]
+    if not feeds or any(r.new_items for r in feeds if r.status is SourceStatus.OK):
+        return None
+    newest = max((r.newest for r in feeds if r.newest), default=None)
+    when = f"; the newest item is from {newest:%Y-%m-%d %H:%M} UTC" if newest else ""
+    if newest is not None and newest >= start:
+        return None
+    return f"no source published anything new in this period{when}"
+
+
+def staleness(articles: Sequence[Article]) -> str | None:
+    """A warning when no article in the briefing carries a date."""
+    dated = [a.published_at for a in articles if a.published_at is not None]
+    if articles and not dated:
+        return "no article in this briefing carries a publication date"
+    return None
+
+
+def nothing_message(
+    folders: Sequence[Path],
+    seen: int,
+    skipped: Sequence[Skipped],
+    sources: Sequence[SourceReport] = (),
+) -> str:
+    """Why there is no briefing, from the run's records: the user's next step."""
+    failures = [s for s in sources if s.status is SourceStatus.FAILED]
+    if failures and not seen:
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        return f"nothing could be fetched: {first.name}: failed — {first.reason}{more}"
+    where = ", ".join(str(f) for f in folders) or "(no inbox configured)"
+    if seen:
+        return (f"no article in {where} falls in the briefing period ({seen} outside it); "
+                "try --date YYYY-MM-DD")
+    if skipped:
+        return (f"no usable article in {where}: {len(skipped)} skipped "
+                f"(first: {skipped[0].location}: {skipped[0].reason})")
+    return f"no articles found in {where}: add saved pages or pass --inbox DIR"

@@ -20,6 +20,8 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -43,6 +45,8 @@ from briefing.media_types import (
     acceptable,
 )
 from briefing.netguard import (
+    NO_ALLOWANCE,
+    Allowance,
     GuardedTransport,
     Resolver,
     check_url,
@@ -115,7 +119,8 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         self._resolver = resolver or system_resolver
         self._cache = cache  # keeps robots.txt rules between runs (the Store fits)
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[Allowance, httpx.AsyncClient] = {}
+        self._transports: dict[Allowance, GuardedTransport] = {}
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, RobotFileParser | str] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
@@ -140,15 +145,17 @@ class Fetcher:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        self._transports.clear()
 
-    def _client(self, allow_private: bool) -> httpx.AsyncClient:
+    def _client(self, allowance: Allowance) -> httpx.AsyncClient:
         # Separate pools so a connection opened for an allowed private source is never
         # reused by a source that is not allowed to reach it.
-        if allow_private not in self._clients:
+        if allowance not in self._clients:
             transport = GuardedTransport(
-                self._resolver, allow_private, max(1, self.settings.max_concurrency) * 2
+                self._resolver, allowance, max(1, self.settings.max_concurrency) * 2
             )
-            self._clients[allow_private] = httpx.AsyncClient(
+            self._transports[allowance] = transport
+            self._clients[allowance] = httpx.AsyncClient(
                 transport=transport,
                 follow_redirects=False,
                 trust_env=False,
@@ -158,7 +165,7 @@ class Fetcher:
                 },
                 timeout=httpx.Timeout(self.settings.timeout),
             )
-        return self._clients[allow_private]
+        return self._clients[allowance]
 
     def remaining(self) -> float:
         """Seconds left before the run's total deadline."""
@@ -206,20 +213,20 @@ class Fetcher:
     ) -> FetchResult:
         current = url
         hops: list[str] = []
+        allowance = self._allowance(url, allow_private)
         for _ in range(self.settings.max_redirects + 1):
             # A source's allow_private covers its own host only: a redirect elsewhere is
             # untrusted input and gets the full check (unless allowed globally).
-            allow = self.settings.allow_private or (allow_private and same_host(current, url))
-            target = check_url(current, allow)
+            target = self._check_hop(url, current, hops, allowance)
             if self.settings.respect_robots:
-                await self._check_robots(target, allow)
+                await self._check_robots(target, allowance)
             headers = {"Accept": FEED_ACCEPT if accept is FEED_TYPES else PAGE_ACCEPT}
             if not hops:  # validators belong to the URL they were stored for
                 if etag:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-            result = await self._hop(target, allow, headers, accept, max_bytes)
+            result = await self._hop(target, allowance, headers, accept, max_bytes)
             if isinstance(result, str):
                 hops.append(current)
                 current = result
@@ -227,10 +234,34 @@ class Fetcher:
             return result.model_copy(update={"requested_url": url, "redirects": hops})
         raise FetchError(f"more than {self.settings.max_redirects} redirects", location=url)
 
+    @staticmethod
+    def _check_hop(url: str, current: str, hops: list[str], allowance: Allowance) -> httpx.URL:
+        """The checked URL of this hop; a refused redirect target is this page's error."""
+        try:
+            return check_url(current, allowance.covers_url(current))
+        except FetchError as exc:
+            if not hops:
+                raise
+            shown = current if len(current) <= 120 else current[:117] + "..."
+            raise type(exc)(
+                f"redirected to {shown!r}, refused: {exc.reason_for(current)}", location=url
+            ) from None
+
+    def _allowance(self, url: str, allow_private: bool) -> Allowance:
+        """The hosts this fetch may reach privately: the source's own, or (globally) all."""
+        if self.settings.allow_private:
+            return Allowance(everywhere=True)
+        if not allow_private:
+            return NO_ALLOWANCE
+        try:
+            return Allowance.of(httpx.URL(url).host)
+        except (httpx.InvalidURL, TypeError):
+            return NO_ALLOWANCE
+
     async def _hop(
         self,
         target: httpx.URL,
-        allow: bool,
+        allow: Allowance,
         headers: dict[str, str],
         accept: frozenset[str],
         max_bytes: int,
@@ -259,20 +290,24 @@ class Fetcher:
     async def _request(
         self,
         target: httpx.URL,
-        allow: bool,
+        allow: Allowance,
         headers: dict[str, str],
         accept: frozenset[str],
         max_bytes: int,
     ) -> FetchResult | str:
         url = str(target)
-        client = self._client(allow)
-        async with client.stream("GET", target, headers=headers) as response:
+        async with self._send(target, allow, headers) as response:
             status = response.status_code
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError("redirect without a Location header", location=url)
-                return str(urljoin(url, location.strip()))
+                try:
+                    return str(urljoin(url, location.strip()))
+                except ValueError:
+                    raise FetchError(
+                        f"redirect to an invalid URL {location[:120]!r}", location=url
+                    ) from None
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
             now = datetime.now(UTC)
@@ -313,6 +348,21 @@ class Fetcher:
             fetched_at=now,
         )
 
+    @asynccontextmanager
+    async def _send(
+        self, target: httpx.URL, allow: Allowance, headers: dict[str, str]
+    ) -> AsyncIterator[httpx.Response]:
+        """One streamed GET through the guarded transport, closed on exit."""
+        client = self._client(allow)
+        request = client.build_request("GET", target, headers=headers)
+        # Straight to the transport: httpx's client parses a redirect's Location itself,
+        # and a mailto:/data: target raises InvalidURL there before we could refuse it.
+        response = await self._transports[allow].handle_async_request(request)
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
     def _gate(self, target: httpx.URL) -> _HostGate:
         return self._gate_for(target.host)
 
@@ -322,7 +372,7 @@ class Fetcher:
             self._gates[key] = _HostGate()
         return self._gates[key]
 
-    async def _check_robots(self, target: httpx.URL, allow: bool) -> None:
+    async def _check_robots(self, target: httpx.URL, allow: Allowance) -> None:
         origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:  # one robots.txt fetch per origin, however many ask at once
@@ -363,13 +413,20 @@ class Fetcher:
         return self._rules(origin, host, body)
 
     async def _load_robots(
-        self, origin: str, site: httpx.URL, allow: bool
+        self, origin: str, site: httpx.URL, allow: Allowance
     ) -> RobotFileParser | str:
         """Parsed rules, _ALLOW_ALL, or the reason the site must not be crawled."""
         url = origin + "/robots.txt"
         body: str | None = None
-        for _ in range(6):
-            target = check_url(url, allow)
+        for hop in range(6):
+            try:
+                # Each hop is checked with the allowance's hosts, never the origin's verdict.
+                target = check_url(url, allow.covers_url(url))
+            except FetchError as exc:
+                if hop == 0:
+                    raise
+                log.warning("robots.txt for %s redirects to %s: not crawling it", origin, exc)
+                return f"not crawled, robots.txt redirects to a refused URL ({exc.reason_for(url)})"
             try:
                 result = await self._hop(
                     target, allow, {"Accept": "text/plain"}, ANY_TYPE, ROBOTS_MAX_BYTES
@@ -379,8 +436,10 @@ class Fetcher:
                     break  # no robots.txt: everything is allowed (RFC 9309)
                 log.warning("robots.txt for %s: %s; not crawling the site", origin, exc)
                 return f"not crawled, robots.txt unavailable (HTTP {exc.status})"
-            except BlockedAddressError:
-                raise  # the site itself is out of bounds, not just its robots.txt
+            except BlockedAddressError as exc:
+                if hop == 0:
+                    raise  # the site itself is out of bounds, not just its robots.txt
+                return f"not crawled, robots.txt redirects to a refused URL ({exc.reason_for(url)})"
             except FetchError as exc:
                 # The site is unreachable (timeout, TLS, refused): remember why, so the
                 # pages behind it fail at once instead of each waiting out a deadline.

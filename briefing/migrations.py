@@ -235,3 +235,11 @@ def m005_llm_cache(db: sqlite3.Connection) -> None:
 def m006_article_language(db: sqlite3.Connection) -> None:
     """The language detected in each article's text (ISO 639-1; NULL when unknown)."""
     _add_column(db, "articles", "language", "TEXT")
+
+
+@migration
+def m007_sent_log_status(db: sqlite3.Connection) -> None:
+    """A send whose final reply never came is logged 'uncertain', so it is not re-sent."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(sent_log)")}
+    if "status" not in columns:
+        _run(db, "ALTER TABLE sent_log ADD COLUMN status TEXT NOT NULL DEFAULT 'sent'")

@@ -20,6 +20,7 @@ import click
 
 from briefing import FORMATS, __version__
 from briefing.errors import BriefingError, ConfigError
+from briefing.workers import exit_on_sigterm
 
 if TYPE_CHECKING:
     from briefing.config import Settings
@@ -404,6 +405,7 @@ def sources_remove(ctx: click.Context, name: str) -> None:
 
 def main() -> None:
     """Console-script entry point: run the CLI, turn BriefingError into one line."""
+    exit_on_sigterm()  # cleanup runs and worker processes go with us
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

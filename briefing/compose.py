@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.links import defang
+from briefing.links import defang, safe_link
 from briefing.models import (
     Article,
     Citation,
@@ -61,7 +61,7 @@ class _Numbering:
                 article_id=article.id,
                 title=defang(ref.title if ref and ref.title else article.title),
                 site=(ref.site if ref and ref.site else article.site) or _domain(url),
-                url=url if url and url.startswith(("http://", "https://")) else None,
+                url=safe_link(url),  # http(s) only, nothing that can break out of a link
                 file=Path(location).name
                 if ref and ref.kind == SourceKind.INBOX and location
                 else None,

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from briefing.config import EmailSettings
 from briefing.errors import ConfigError, DeliveryError
+from briefing.links import safe_link
 from briefing.models import DevelopmentSection, Sitrep, SourceEntry
 from briefing.render import template_env
 
@@ -98,8 +99,7 @@ def _safe_link(url: str | None) -> str | None:
     """Only plain http(s) URLs become links; anything else stays text."""
     if not url or UNSAFE_CHARS.search(url) or any(ch.isspace() for ch in url):
         return None
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    return safe_link(url)
 
 
 def list_unsubscribe_header(value: str) -> str:

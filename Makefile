@@ -3,8 +3,9 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DAY ?= 2026-11-24
+NEXT_DAY ?= 2026-11-25
 
-.PHONY: setup demo test lint pytest bench clean
+.PHONY: setup demo test lint pytest bench clean screenshots
 
 $(BIN)/brief: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,8 +15,13 @@ $(BIN)/brief: pyproject.toml
 
 setup: $(BIN)/brief  ## create .venv and install brief with its test tools
 
-demo: setup  ## write the briefing for the bundled example inbox into ./briefings
+demo: setup  ## write the briefings for the two example days into ./briefings (the second shows what is new)
 	$(BIN)/brief today --inbox examples/inbox --date $(DAY) --out briefings
+	$(BIN)/brief today --inbox examples/inbox-$(NEXT_DAY) --date $(NEXT_DAY) --out briefings
+
+screenshots: demo  ## PNGs of the second example briefing and the archive index (headless Chromium)
+	$(BIN)/python scripts/screenshots.py briefings/sitrep-$(NEXT_DAY).html --out build/screenshots
+	$(BIN)/python scripts/screenshots.py briefings/index.html --size 1100,900 --out build/screenshots
 
 lint: setup
 	$(BIN)/ruff check briefing tests benchmarks

@@ -345,6 +345,26 @@ def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -
     sys.exit(0 if not failed else 1 if failed == len(report.sources) else 2)
 
 
+@cli.command("extract")
+@click.argument("target", metavar="FILE|URL")
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
+              show_default=True, help="JSON fields, or a metadata header and the text.")
+@click.pass_context
+def extract_command(ctx: click.Context, target: str, output: str) -> None:
+    """Print what brief sees of one page: title, date and its source, text, verdict.
+
+    Exits 0 when the page would be briefed, 2 when it would not (the reason is given).
+    """
+    from briefing.examine import as_text, describe, inspect_target
+
+    result = inspect_target(target, settings_from(ctx, {}))
+    if output == "json":
+        click.echo(json.dumps(describe(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(result))
+    sys.exit(0 if result.accepted else 2)
+
+
 @cli.group()
 def sources() -> None:
     """Manage the feeds and pages brief follows ([[sources]] in brief.toml, plus these)."""

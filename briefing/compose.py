@@ -21,6 +21,7 @@ from briefing.models import (
     Development,
     DevelopmentSection,
     FigureEntry,
+    Point,
     Sitrep,
     SourceEntry,
     SourceKind,
@@ -108,7 +109,7 @@ def compose(
     for item in summary.developments:
         headline = cited(item.headline)
         headline.text = defang(headline.text)
-        points = [cited(p) for p in item.points]
+        points = [Point(**cited(p).model_dump()) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
             FigureEntry(value=f.value, context=f.context, sources=numbering.cite(f.citations))

@@ -1,15 +1,17 @@
 """Extraction: from a saved page's bytes to an Article with clean text and metadata.
 
-HTML goes through trafilatura in precision mode after hidden elements are removed
-(text a reader cannot see has no place in a briefing, and is where injected
-instructions hide). Plain text and Markdown go through our own line-level chrome
-cleaner. Every path ends with the same chrome pass and the prompt-injection filter.
+One policy for every source: ``extract_page`` decodes, extracts, cleans and judges a
+page, and returns an ``Extraction`` (the article, and whether it would be briefed and
+why not) so a page too thin to brief still shows its title and date. HTML goes through
+trafilatura (extract_html) after comments and hidden elements are removed (text a
+reader cannot see has no place in a briefing, and is where injected instructions
+hide). Plain text, Markdown and JSON go through extract_text. Every path ends with the
+same chrome pass, the prompt-injection filter and the length check.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 from collections import deque
@@ -17,14 +19,24 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
-from briefing.cleaner import clean_lines, clean_paragraphs, is_date_line
-from briefing.dates import date_from_html, date_from_lines, parse_datetime
+from pydantic import BaseModel
+
+from briefing.cleaner import clean_lines, clean_paragraphs, count_words, is_date_line
+from briefing.dates import date_from_html, parse_datetime
 from briefing.errors import SourceError
+from briefing.extract_html import (
+    body_text,
+    collapse_source_breaks,
+    drop_popups,
+    strip_comments,
+    tables_as_rows,
+)
+from briefing.extract_text import from_json, from_markdown, from_text
 from briefing.language import detect_language
 from briefing.models import Article, DateSource, RawDocument, SourceRef
 from briefing.safety import is_injection, strip_injections
 from briefing.store import clean_url, text_hash
-from briefing.text import squash
+from briefing.text import fold, split_sentences, squash
 from briefing.workers import process_pool
 
 log = logging.getLogger(__name__)
@@ -50,18 +62,35 @@ _DATE_META = (
 )
 
 
-def extract_document(raw: RawDocument) -> Article:
-    """Turn one collected document into an Article, or raise SourceError saying why not."""
+class Extraction(BaseModel):
+    """What brief sees of one page: the article, and whether it would be briefed."""
+
+    article: Article
+    accepted: bool = True
+    reason: str | None = None  # why the page would not be briefed, when it would not
+    words: int = 0
+
+
+def extract_page(raw: RawDocument) -> Extraction:
+    """Extract one page with its metadata, accepted or not; raise only when unreadable."""
     text = decode(raw.content, raw.location)
     if raw.media_type == "html":
         article = _from_html(text, raw)
     elif raw.media_type == "json":
-        article = _from_json(text, raw)
+        article = from_json(text, raw)
     elif raw.media_type == "markdown":
-        article = _from_lines(_markdown_lines(text), raw)
+        article = from_markdown(text, raw)
     else:
-        article = _from_lines(text.splitlines(), raw)
+        article = from_text(text, raw)
     return _finish(article, raw)
+
+
+def extract_document(raw: RawDocument) -> Article:
+    """Turn one collected document into an Article, or raise SourceError saying why not."""
+    result = extract_page(raw)
+    if not result.accepted:
+        raise SourceError(f"{raw.location}: {result.reason}")
+    return result.article
 
 
 def decode(content: bytes, location: str) -> str:
@@ -95,41 +124,37 @@ def _looks_binary(text: str) -> bool:
 
 def _from_html(html: str, raw: RawDocument) -> Article:
     import lxml.html
-    import trafilatura
 
     try:
         tree = lxml.html.document_fromstring(html)
     except Exception as exc:  # lxml raises several unrelated types on bad markup
         raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
+    # A comment node splits the text around it in lxml; trafilatura then loses it.
+    strip_comments(tree)
     meta = _html_metadata(tree)
     hidden_injections = _drop_hidden(tree)
+    drop_popups(tree)
+    tables_as_rows(tree)
+    collapse_source_breaks(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
-    document = trafilatura.bare_extraction(
-        tree,
-        url=raw.url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=False,
-    )
-    body = getattr(document, "text", None)
-    paragraphs = clean_paragraphs(body.splitlines()) if isinstance(body, str) else []
-    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
+    links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
+    paragraphs = clean_paragraphs(body_text(tree, raw.url).splitlines(), links)
+    if count_words(" ".join(paragraphs)) < MIN_WORDS:
         # Old layouts (story text loose in a <td>) defeat the extractor: read the page
         # as a person would, line by line, with the same cleaner as for saved text.
-        paragraphs = clean_lines(_visible_lines(html)).paragraphs
-    if not paragraphs:
-        raise SourceError(f"{raw.location}: no article text found in the page")
+        paragraphs = clean_lines(_visible_lines(tree)).paragraphs
+    title = squash(meta.get("title") or "")
+    if paragraphs and title and fold(paragraphs[0]) in (fold(title), fold(meta.get("h1") or "")):
+        paragraphs = paragraphs[1:]  # the headline is the title, not the story's first line
     found = date_from_html(html, meta.get("published"))
-    published = found.when if found else None
     article = Article(
-        title=squash(meta.get("title") or getattr(document, "title", None) or ""),
+        title=title,
         text="\n\n".join(paragraphs),
-        url=raw.url or meta.get("url") or getattr(document, "url", None),
-        site=meta.get("site") or getattr(document, "sitename", None),
+        url=raw.url or meta.get("url"),
+        site=meta.get("site"),
         author=meta.get("author"),
-        published_at=published,
+        published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
     )
     article.suspicious_passages += hidden_injections
@@ -142,12 +167,12 @@ _BLOCKS = (
 )
 
 
-def _visible_lines(html: str) -> list[str]:
-    """The page's visible text, one line per block element or line break."""
-    import lxml.html
+def _visible_lines(tree: Any) -> list[str]:
+    """The page's visible text, one line per block element or line break.
 
-    tree = lxml.html.document_fromstring(html)
-    _drop_hidden(tree)
+    The source's own line breaks were made spaces (collapse_source_breaks), so a
+    sentence wrapped in the HTML file stays one line.
+    """
     for element in tree.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
@@ -186,8 +211,9 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
             meta["published"] = parse_datetime(content)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     meta["url"] = canonical[0].strip() if canonical else meta.pop("url_og", None)
+    h1 = tree.xpath("//h1")
+    meta["h1"] = squash(h1[0].text_content()) if h1 else None
     if not meta.get("title"):
-        h1 = tree.xpath("//h1")
         titles = tree.xpath("//title")
         meta["title"] = (h1 or titles)[0].text_content() if (h1 or titles) else None
     if meta.get("published") is None:
@@ -199,70 +225,15 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
     return meta
 
 
-def _from_lines(lines: list[str], raw: RawDocument) -> Article:
-    cleaned = clean_lines(lines)
-    found = date_from_lines(cleaned.date_lines)
-    published = found.when if found else None
-    return Article(
-        title=cleaned.title or (cleaned.paragraphs[0][:120] if cleaned.paragraphs else ""),
-        text="\n\n".join(cleaned.paragraphs),
-        author=cleaned.byline,
-        site=cleaned.site,
-        url=raw.url,
-        published_at=published,
-        date_source=found.source if found else DateSource.NONE,
-    )
-
-
-def _markdown_lines(text: str) -> list[str]:
-    """Markdown blocks as plain lines: headings become title candidates, links keep text."""
-    lines = []
-    for block in re.split(r"\n\s*\n", text):
-        block = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)  # images
-        block = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", block)  # links keep their text
-        block = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", block)
-        block = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", "", block, flags=re.M)
-        lines.append(squash(block))
-    return lines
-
-
-def _from_json(text: str, raw: RawDocument) -> Article:
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"{raw.location}: invalid JSON ({exc.msg} at line {exc.lineno})"
-        ) from None
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-        raise SourceError(f"{raw.location}: JSON item needs a 'text' string (and a 'title')")
-    body = [squash(p) for p in re.split(r"\n\s*\n|\n", item["text"]) if p.strip()]
-    published = parse_datetime(str(item.get("published") or item.get("published_at") or ""))
-    return Article(
-        title=squash(str(item.get("title") or "")),
-        text="\n\n".join(clean_paragraphs(body)),
-        url=item.get("url") if isinstance(item.get("url"), str) else raw.url,
-        site=item.get("site") if isinstance(item.get("site"), str) else None,
-        author=item.get("author") if isinstance(item.get("author"), str) else None,
-        published_at=published,
-        date_source=DateSource.META if published else DateSource.NONE,
-    )
-
-
-def _finish(article: Article, raw: RawDocument) -> Article:
-    """Shared last steps: injection filter, feed fallbacks, hash, source reference."""
+def _finish(article: Article, raw: RawDocument) -> Extraction:
+    """Shared last steps: injection filter, feed fallbacks, hash, source, acceptance."""
     paragraphs, injected = strip_injections(article.paragraphs)
     paragraphs = [p for p in paragraphs if not is_date_line(p)]
     article.text = "\n\n".join(paragraphs)
     article.suspicious_passages += injected
-    if len(article.text.split()) < MIN_WORDS:
-        raise SourceError(
-            f"{raw.location}: too little article text ({len(article.text.split())}"
-            " words); is this a saved article page?"
-        )
     if article.published_at is None and raw.published_at is not None:
         article.published_at, article.date_source = raw.published_at, raw.date_source
-    if not article.title:
-        article.title = raw.feed_title or article.paragraphs[0][:120]
+    article.title = squash(article.title) or raw.feed_title or _fallback_title(article, raw)
     article.url = clean_url(article.url or raw.url)
     article.fetched_at = raw.fetched_at
     article.content_hash = text_hash(article.text)
@@ -284,7 +255,24 @@ def _finish(article: Article, raw: RawDocument) -> Article:
             published_at=article.published_at,
         )
     ]
-    return article
+    found = count_words(article.text)
+    if found < MIN_WORDS:
+        reason = f"too little article text ({found} words); is this a saved article page?"
+        return Extraction(article=article, accepted=False, reason=reason, words=found)
+    return Extraction(article=article, words=found)
+
+
+_MAX_TITLE_WORDS = 30
+
+
+def _fallback_title(article: Article, raw: RawDocument) -> str:
+    """No headline found: the first sentence when it is short, else the file's name."""
+    paragraphs = article.paragraphs
+    first = split_sentences(paragraphs[0])[0] if paragraphs else ""
+    if first and count_words(first) <= _MAX_TITLE_WORDS:
+        return squash(first)
+    name = raw.location.rstrip("/").rsplit("/", 1)[-1]
+    return squash(re.sub(r"[-_]+", " ", name.rsplit(".", 1)[0])) or raw.location
 
 
 def extract_safely(raw: RawDocument) -> Article | SourceError:

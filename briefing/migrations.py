@@ -12,7 +12,8 @@ To change the schema, add a new function at the end; never edit one that has shi
 
 Tables: ``articles``, ``article_sources``, ``kv`` (store.py); ``user_sources``,
 ``source_health``, ``feed_items`` (sources/registry.py); ``sent_log`` (delivery);
-``llm_cache`` (llm_cache.py).
+``llm_cache`` (llm_cache.py); ``briefings``, ``briefing_articles``,
+``briefing_developments`` (history.py).
 """
 
 from __future__ import annotations
@@ -238,7 +239,41 @@ def m006_article_language(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m007_sent_log_status(db: sqlite3.Connection) -> None:
+def m007_briefing_history(db: sqlite3.Connection) -> None:
+    """Each briefing per output folder: its takeaways, the articles it used, its developments."""
+    _run(db, """
+    CREATE TABLE IF NOT EXISTS briefings (
+        out_dir TEXT NOT NULL,
+        date TEXT NOT NULL,
+        title TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        takeaways TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (out_dir, date)
+    );
+    CREATE TABLE IF NOT EXISTS briefing_articles (
+        out_dir TEXT NOT NULL,
+        date TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        undated INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (out_dir, date, article_id)
+    );
+    CREATE INDEX IF NOT EXISTS briefing_articles_article ON briefing_articles(article_id);
+    CREATE TABLE IF NOT EXISTS briefing_developments (
+        out_dir TEXT NOT NULL,
+        date TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        headline TEXT NOT NULL,
+        status TEXT NOT NULL,
+        last_reported TEXT NOT NULL,
+        article_ids TEXT NOT NULL,
+        points TEXT NOT NULL,
+        PRIMARY KEY (out_dir, date, position)
+    );
+    """)
+
+
+@migration
+def m008_sent_log_status(db: sqlite3.Connection) -> None:
     """A send whose final reply never came is logged 'uncertain', so it is not re-sent."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(sent_log)")}
     if "status" not in columns:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -238,14 +239,51 @@ class CitedText(BaseModel):
     verified: bool = True
 
 
+class Point(CitedText):
+    """A development's point; ``seen_before`` when an earlier briefing already said it."""
+
+    seen_before: bool = False
+
+
+class Previously(BaseModel):
+    """The development of the previous briefing that a development continues."""
+
+    date: str  # YYYY-MM-DD of that briefing
+    headline: str
+
+
+class NoNewReporting(BaseModel):
+    """A development of the previous briefing that no article today continues."""
+
+    headline: str
+    last_reported: str  # YYYY-MM-DD of the last briefing with new reporting on it
+
+
+Status = Literal["new", "updated", "unchanged"]
+
+
 class DevelopmentSection(BaseModel):
     """One development as rendered."""
 
+    status: Status = "new"  # against the previous briefing for the same output
+    previously: Previously | None = None
     headline: CitedText
-    points: list[CitedText]
+    points: list[Point]
     conflicts: list[CitedText] = Field(default_factory=list)
     sources: list[int]
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("points", mode="before")
+    @classmethod
+    def _as_points(cls, value: object) -> object:
+        """Compose and older callers pass plain CitedText; each becomes a Point."""
+        if not isinstance(value, list):
+            return value
+        return [
+            Point(**p.model_dump()) if isinstance(p, CitedText) and not isinstance(p, Point)
+            else p
+            for p in value
+        ]
 
 
 class FigureEntry(BaseModel):
@@ -290,6 +328,8 @@ class Sitrep(BaseModel):
     outlook: list[CitedText] = Field(default_factory=list)
     sources: list[SourceEntry]
     coverage: Coverage
+    since: str | None = None  # YYYY-MM-DD of the previous briefing for the same output
+    no_new_reporting: list[NoNewReporting] = Field(default_factory=list)
 
 
 class SummaryOptions(BaseModel):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from briefing import archive, continuity
 from briefing.backends.base import SummaryBackend
 from briefing.compose import compose
 from briefing.config import Settings
@@ -88,6 +89,9 @@ def run_today(
         extra_documents=extra_documents, progress=say,
     )
     sitrep = summarise(prepared, settings, say)
+    sitrep = continuity.annotate(settings.db_path, settings.out_dir, sitrep, prepared.briefed)
     say("Rendering " + ", ".join(settings.formats))
     paths = render(sitrep, settings.formats, settings.out_dir, settings.templates_dir)
+    archive.publish(settings.db_path, settings.out_dir, sitrep, settings.title,
+                    settings.templates_dir, settings.formats)
     return RunResult(sitrep=sitrep, paths=paths, articles=prepared.articles, day=prepared)

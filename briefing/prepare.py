@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from briefing import language
+from briefing import continuity, language
 from briefing.config import Settings
 from briefing.errors import NothingToReportError, SourceError
 from briefing.extract import extract_many
@@ -49,6 +49,7 @@ class Day:
     coverage: Coverage
     sources: list[SourceReport] = field(default_factory=list)  # each feed, page and URL
     warning: str | None = None
+    briefed: int = 0  # articles in the period that an earlier briefing already used
 
 
 def window(
@@ -169,6 +170,9 @@ def prepare_day(
     articles, _ = select(gathered.candidates, start, end, keep=gathered.requested)
     kept = {a.id for a in articles}
     left_out = [left_out_entry(a) for a in gathered.candidates if a.id not in kept]
+    # An article is briefed once: those another day's briefing used are not news again.
+    articles, briefed = continuity.unbriefed(
+        settings.db_path, settings.out_dir, (day or end.date()).isoformat(), articles)
     if not articles:
         raise NothingToReportError(nothing_message(
             settings.inbox, len(gathered.candidates), gathered.skipped, gathered.sources
@@ -189,7 +193,7 @@ def prepare_day(
     developments, coverage.notes = leading(developments, settings.max_developments)
     return Day(
         label=(day or end.date()).isoformat(), start=start, end=end, now=now,
-        articles=articles, developments=developments, coverage=coverage,
+        articles=articles, developments=developments, coverage=coverage, briefed=briefed,
         sources=gathered.sources,
         warning=source_warning(gathered.sources, start) or staleness(articles),
     )

@@ -54,7 +54,10 @@ def test_html_links_only_to_sources(tmp_path: Path, settings: Settings) -> None:
     )
     html = result.paths["html"].read_text()
     links = set(re.findall(r'href="([^"]+)"', html))
-    assert links and links <= {s.url for s in result.sitrep.sources if s.url}
+    # Besides its sources, a page links only to the archive's own files beside it.
+    archive = {"index.html", "feed.atom"} | {
+        p.name for p in result.paths["html"].parent.glob("sitrep-*.html")}
+    assert links and links <= {s.url for s in result.sitrep.sources if s.url} | archive
     assert "src=" not in html  # no images or other remote resources
     assert "evil.example" not in html
 

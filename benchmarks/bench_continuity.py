@@ -1,0 +1,95 @@
+"""How well continuity matches today's developments with yesterday's, on DUC 2006 clusters.
+
+    .venv/bin/python benchmarks/bench_continuity.py [--eval ../shared/eval/duc2006] [--per-half 4]
+
+Each DUC cluster's articles are sorted by date; the earlier ones become "yesterday's"
+development, the later ones "today's". The clusters are cut into thirds A, B, C; yesterday
+holds A and B, today B and C, so B continues (each should match its own cluster), C is
+new (should match nothing) and A goes quiet. Three rotations put every cluster in every
+role. Matching is ``briefing.continuity.match``, the function the pipeline uses.
+
+Caveat: a DUC cluster is one topic gathered over months, not one story over two days;
+topics are further apart than one region's stories on one day, and their halves less alike.
+Skips cleanly when the evaluation data is absent. Reads it; copies nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import continuity  # noqa: E402
+from briefing.models import Article  # noqa: E402
+
+
+def load(eval_dir: Path, per_half: int) -> list[tuple[list[Article], list[Article]]]:
+    """(earlier, later) articles of each cluster, at most ``per_half`` of each."""
+    clusters = []
+    for line in (eval_dir / "dev.jsonl").read_text().splitlines():
+        cluster = json.loads(line)
+        items = sorted(cluster["articles"], key=lambda a: (a.get("published") or "", a["id"]))
+        articles = [Article(id=a["id"], title=a.get("title") or "", text=a["text"]) for a in items]
+        half = len(articles) // 2
+        clusters.append((articles[:half][-per_half:], articles[half:][:per_half]))
+    return clusters
+
+
+def rotation(clusters: list[tuple[list[Article], list[Article]]], shift: int,
+             threshold: float) -> dict[str, int]:
+    """Counts for one rotation: continuing stories matched right, wrong, missed; new ones matched."""
+    n = len(clusters)
+    role = {i: (i + shift) % 3 for i in range(n)}  # 0: A (quiet), 1: B (continues), 2: C (new)
+    yesterday = [i for i in range(n) if role[i] in (0, 1)]
+    today = [i for i in range(n) if role[i] in (1, 2)]
+    pairs = continuity.match([clusters[i][1] for i in today],
+                             [clusters[j][0] for j in yesterday], threshold)
+    counts = {"continuing": 0, "right": 0, "wrong": 0, "missed": 0, "new": 0, "new_matched": 0}
+    for t, i in enumerate(today):
+        got = yesterday[pairs[t]] if t in pairs else None
+        if role[i] == 1:
+            counts["continuing"] += 1
+            counts["right" if got == i else "missed" if got is None else "wrong"] += 1
+        else:
+            counts["new"] += 1
+            counts["new_matched"] += got is not None
+    return counts
+
+
+def main() -> None:
+    """Print the matching figures and the command that reproduces them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval" / "duc2006")
+    parser.add_argument("--per-half", type=int, default=4)
+    args = parser.parse_args()
+    if not (args.eval / "dev.jsonl").is_file():
+        print(f"skipped: no DUC 2006 data at {args.eval}")
+        return
+    clusters = load(args.eval, args.per_half)
+    print(f"DUC 2006 dev split: {len(clusters)} clusters, {args.per_half} articles per half")
+    print("| SAME_STORY | continuing matched right | matched to another story | missed "
+          "| new stories wrongly matched | seconds |")
+    print("|---|---|---|---|---|---|")
+    for threshold in sorted({0.1, 0.15, 0.2, continuity.SAME_STORY, 0.3, 0.4}):
+        started = time.perf_counter()
+        total: dict[str, int] = {}
+        for shift in range(3):
+            for key, value in rotation(clusters, shift, threshold).items():
+                total[key] = total.get(key, 0) + value
+        seconds = time.perf_counter() - started
+        mark = " (used)" if threshold == continuity.SAME_STORY else ""
+        c, new = total["continuing"], total["new"]
+        print(f"| {threshold:.2f}{mark} | {total['right']}/{c} ({100 * total['right'] / c:.0f}%) "
+              f"| {total['wrong']}/{c} | {total['missed']}/{c} "
+              f"| {total['new_matched']}/{new} ({100 * total['new_matched'] / new:.0f}%) "
+              f"| {seconds:.1f} |")
+    print("command: .venv/bin/python benchmarks/bench_continuity.py")
+
+
+if __name__ == "__main__":
+    main()

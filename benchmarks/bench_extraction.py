@@ -1,0 +1,126 @@
+"""Article-body extraction quality on the public scrapinghub benchmark (dev split).
+
+brief's HTML path is run beside trafilatura (default, and favor_precision) on the same
+pages in the same process; each is scored with the benchmark's own ``score.py``. The
+pages are read from ``../shared/eval/extraction`` and never copied into the repo; the
+script says so and exits 0 when they are absent.
+
+    .venv/bin/python benchmarks/bench_extraction.py
+    .venv/bin/python benchmarks/bench_extraction.py --worst 15 --systems brief
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.extract import extract_page  # noqa: E402
+from briefing.models import RawDocument, SourceKind  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval" / "extraction"
+OUT = Path("/tmp/brief-bench/extraction")
+Extractor = Callable[[str, bytes], str]
+
+
+def brief(name: str, content: bytes) -> str:
+    """What brief would brief of the page, reaching it as a saved .html inbox file."""
+    raw = RawDocument(
+        kind=SourceKind.INBOX, location=f"{name}.html", media_type="html", content=content
+    )
+    result = extract_page(raw)
+    return result.article.text if result.accepted else ""
+
+
+def trafilatura_default(name: str, content: bytes) -> str:
+    """trafilatura.extract with its defaults, as its README runs it."""
+    import trafilatura
+
+    return trafilatura.extract(content.decode("utf-8")) or ""
+
+
+def trafilatura_precision(name: str, content: bytes) -> str:
+    """trafilatura.extract in its precision mode."""
+    import trafilatura
+
+    return trafilatura.extract(content.decode("utf-8"), favor_precision=True) or ""
+
+
+SYSTEMS: dict[str, Extractor] = {
+    "brief": brief,
+    "trafilatura default": trafilatura_default,
+    "trafilatura favor_precision": trafilatura_precision,
+}
+
+
+def load_scorer() -> ModuleType:
+    """The benchmark's own score.py, imported from the shared eval folder."""
+    spec = importlib.util.spec_from_file_location("extraction_score", EVAL / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_pages() -> dict[str, bytes]:
+    """Every dev page's bytes by id (upstream ships them gzipped)."""
+    return {
+        path.name.split(".")[0]: gzip.decompress(path.read_bytes())
+        for path in sorted((EVAL / "html").glob("*.html.gz"))
+    }
+
+
+def run(extractor: Extractor, pages: dict[str, bytes]) -> tuple[dict[str, dict], float]:
+    """Predictions for every page and the CPU time per page (steadier than wall time on a shared machine)."""
+    extractor("warm-up", next(iter(pages.values())))  # imports are not per-page cost
+    start = time.process_time()
+    predictions = {name: {"articleBody": extractor(name, page)} for name, page in pages.items()}
+    return predictions, (time.process_time() - start) / len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the side-by-side table and the command that reproduces it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
+    parser.add_argument("--worst", type=int, default=10, help="brief's worst pages to list")
+    args = parser.parse_args(argv)
+    if not (EVAL / "ground-truth-dev.json").exists():
+        print(f"skipped: no benchmark data at {EVAL}")
+        return 0
+    scorer = load_scorer()
+    truth = json.loads((EVAL / "ground-truth-dev.json").read_text(encoding="utf8"))
+    pages = load_pages()
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows, results = [], {}
+    for name in args.systems.split(","):
+        predictions, seconds = run(SYSTEMS[name.strip()], pages)
+        (OUT / f"{name.strip().replace(' ', '_')}.json").write_text(json.dumps(predictions))
+        result = scorer.evaluate(truth, predictions)
+        results[name] = result
+        rows.append(
+            f"| {name} | {result['precision']:.3f} | {result['recall']:.3f} | "
+            f"{result['f1']:.3f} | {result['accuracy']:.3f} | {result['empty']} | "
+            f"{seconds * 1000:.1f} |"
+        )
+    print(f"{len(pages)} dev pages of {EVAL}")
+    print("| system | P | R | F1 | accuracy | empty | ms per page |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    if "brief" in results and args.worst:
+        print(f"\nbrief's {args.worst} worst pages:")
+        print(scorer.format_worst(scorer.worst(results["brief"], args.worst)))
+    print(f"\npredictions in {OUT}; command: .venv/bin/python benchmarks/bench_extraction.py")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,3 +98,41 @@ def test_the_connect_guard_names_hosts_not_a_switch() -> None:
             await backend.connect_tcp("127.0.0.1", 9)
 
     asyncio.run(go())
+
+
+def test_a_feed_item_redirecting_to_mailto_costs_that_item_only(
+    tmp_path: Path, server: TestServer
+) -> None:
+    from test_ingest import make_settings, publish, run, source
+
+    from briefing.ingest import SourceStatus
+    from briefing.store import Store
+
+    publish(server, "wire.test", ["port strike", "river flood"])
+    server.route(
+        "/news/river-flood", Reply(302, headers={"Location": "mailto:desk@wire.test"}),
+        host="wire.test",
+    )
+    with Store(tmp_path / "brief.db") as store:
+        report = run(make_settings(tmp_path, [source(server, "wire.test")]), store)
+    [wire] = report.sources
+    assert wire.status is SourceStatus.OK and len(wire.added) == 1  # the feed is not failed
+    [failed] = wire.failed_items  # the page is named in coverage with its reason
+    assert failed.location == server.url("/news/river-flood", "wire.test")
+    assert "mailto:" in failed.reason and "only http and https" in failed.reason
+
+
+def test_a_single_url_redirecting_to_javascript_is_one_failed_url(
+    tmp_path: Path, server: TestServer
+) -> None:
+    from test_ingest import make_settings, run
+
+    from briefing.ingest import SourceStatus
+    from briefing.store import Store
+
+    server.route("/one", Reply(302, headers={"Location": "javascript:alert(1)"}))
+    with Store(tmp_path / "brief.db") as store:
+        settings = make_settings(tmp_path, [], allow_private=True)
+        report = run(settings, store, [server.url("/one")], include_sources=False)
+    [one] = report.sources
+    assert one.status is SourceStatus.FAILED and one.reason and "javascript" in one.reason

@@ -46,7 +46,8 @@ class LLMSettings(_Section):
     max_retries: int = Field(default=3, ge=0, le=20)
     max_concurrency: int = Field(default=4, ge=1, le=256)
     token_budget: int = Field(default=200_000, gt=0)
-    chunk_tokens: int = Field(default=6_000, ge=256)  # article tokens per map request (capped by the context)
+    # article tokens per map request (capped by the context); small values split finely
+    chunk_tokens: int = Field(default=6_000, ge=100)
     datamark: Literal["lines", "words"] = "lines"  # spotlighting: mark each line, or every space
     context_tokens: int | None = None  # model context window; looked up when unset
     deadline: float = Field(default=900.0, gt=0)  # seconds for the whole LLM phase

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing import FORMATS, Format
 from briefing.errors import ConfigError
+from briefing.models import focus_items
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class LLMSettings(_Section):
     structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
     prompts_dir: Path | None = None  # prompt files here override the shipped ones by name
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
+    # "multi-chunk": a development read in one chunk is written from its claims, no reduce
+    reduce: Literal["multi-chunk", "always"] = "multi-chunk"
+    log_text: bool = True  # the call log keeps prompts and replies, not only their hashes
 
 
 class FetchSettings(_Section):
@@ -122,6 +126,8 @@ class Settings(_Section):
     templates_dir: Path | None = None
     max_file_bytes: int = Field(default=5_000_000, gt=0)
     takeaways: int = Field(default=5, ge=3, le=7)
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")  # the briefing's, ISO 639
+    focus: list[str] = Field(default_factory=list)  # watchlist terms or a paragraph; ranks the day
     max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
     workers: int = Field(default=0, ge=0)  # extraction processes for big inboxes; 0 = cores
     log_file: Path | None = None
@@ -139,6 +145,11 @@ class Settings(_Section):
         if isinstance(value, list):
             return [Path(v).expanduser() if isinstance(v, str | Path) else v for v in value]
         return value
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: object) -> list[str]:
+        return focus_items(value)
 
     @field_validator("timezone")
     @classmethod

@@ -7,6 +7,7 @@ with autoescaping and inline CSS; its only links are the briefing's http(s) sour
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -140,14 +141,14 @@ def build_message(
 ) -> EmailMessage:
     """One recipient's message: headers, text, HTML and the PDF attachment."""
     sender, sender_addr = check_address(settings.from_ or "", "email.from")
-    to, _ = check_address(recipient, "email.to")
+    to, to_addr = check_address(recipient, "email.to")
     now = now or datetime.now(UTC)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = make_subject(settings.subject, sitrep)
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id(f"brief.{checked_date(sitrep.date)}", sender_addr)
+    msg["Message-ID"] = briefing_message_id(sitrep.date, to_addr, sender_addr)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     if settings.list_unsubscribe:
         msg["List-Unsubscribe"] = list_unsubscribe_header(settings.list_unsubscribe)
@@ -158,6 +159,17 @@ def build_message(
             pdf, maintype="application", subtype="pdf", filename=pdf_filename(sitrep)
         )
     return msg
+
+
+def briefing_message_id(briefing_date: str, recipient: str, sender: str) -> str:
+    """The one Message-ID of a day's briefing to a recipient, the same on every copy.
+
+    A copy re-sent after an unconfirmed delivery is then recognised as a duplicate by
+    mail servers and clients instead of arriving as a new message.
+    """
+    day = checked_date(briefing_date)
+    digest = hashlib.sha256(f"{day}\n{recipient.lower()}\n{sender.lower()}".encode()).hexdigest()
+    return f"<brief.{day}.{digest[:16]}@{sender.rpartition('@')[2]}>"
 
 
 def message_id(prefix: str, sender: str) -> str:

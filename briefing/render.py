@@ -26,6 +26,7 @@ from briefing.errors import RenderError
 from briefing.links import safe_link
 from briefing.models import DevelopmentSection, Sitrep, SourceEntry
 from briefing.resources import resource_dir
+from briefing.text import one_line, strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,35 @@ def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters["md"] = md_escape
+    env.filters["md_url"] = md_url
+    env.filters["href"] = safe_link
     env.filters["cite"] = cite
     env.filters["when"] = when
     return env
 
 
+def _visible(value: Any) -> Any:
+    """Every value a template prints, without control or bidi override characters."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(strip_controls(str(value)))
+    return strip_controls(value) if isinstance(value, str) else value
+
+
 def md_escape(text: str) -> str:
-    """Escape Markdown syntax in article text so it renders as the words it is."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape Markdown syntax in article text so it renders as the words it is.
+
+    The text is put on one line first: a line break in a title or file name would
+    otherwise start a new Markdown block (a heading, a list item, a link definition).
+    """
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def md_url(url: str | None) -> str:
+    """A URL for a Markdown ``<...>`` autolink: http(s) only, nothing that can close it."""
+    return safe_link(url) or ""
 
 
 @jinja2.pass_eval_context

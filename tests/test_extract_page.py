@@ -171,7 +171,7 @@ def test_cli_extract_prints_json_fields(tmp_path: Path) -> None:
     fields = json.loads(result.stdout)
     assert set(fields) == {
         "title", "published", "published_from", "url", "site", "language", "words", "text",
-        "accepted",
+        "dateline", "accepted", "quarantined",
     }
     assert fields["published_from"] == "front-matter"
     assert fields["published"].startswith("2026-11-27")

@@ -153,6 +153,16 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     strip_comments(tree)
     meta = _html_metadata(tree)
     hidden = drop_hidden(tree)
+    if _hid_the_page(tree, hidden):
+        # A page hiding more text than it shows hides nothing from a reader: its
+        # stylesheet (rules under media queries, blocks a script reveals) was misread.
+        # Read it again by its markup and inline styles alone; every sentence still
+        # goes through the injection filter.
+        tree = parse_html(html)
+        strip_comments(tree)
+        for style in tree.iter("style"):
+            style.text = ""
+        hidden = drop_hidden(tree)
     drop_popups(tree)
     tables_as_rows(tree)
     collapse_source_breaks(tree)
@@ -184,6 +194,12 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     )
     article.quarantined += hidden + rejected_title(meta.get("title"), article.title)
     return article
+
+
+def _hid_the_page(tree: Any, hidden: list[Quarantined]) -> bool:
+    """True when the passages taken as hidden outweigh the text left on the page."""
+    held = sum(count_words(q.text) for q in hidden)
+    return held > MIN_WORDS and held > count_words(tree.text_content())
 
 
 _BLOCKS = (

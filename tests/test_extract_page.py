@@ -228,3 +228,18 @@ def test_story_hidden_only_by_a_misread_stylesheet_is_still_extracted() -> None:
     assert result.article.paragraphs[0] == STORY
     assert "collapsed" not in result.article.text
     assert any("collapsed" in q.text for q in result.article.quarantined)
+
+
+def test_a_header_rule_does_not_hide_the_links_inside_the_story() -> None:
+    # ".masthead a" colours the header's links white on its dark bar; read by its last
+    # part alone it would hide every linked name in the story on the white page.
+    linked = STORY.replace("The council", "The <a href='/council'>council</a>")
+    page = _html(
+        f"<p>{linked}</p><p>{STORY.replace('Friday', 'Monday')}</p>",
+        head="<title>Bridge</title><style>.masthead { background: #222 }"
+        " .masthead a { color: #fff } .promo .note { display: none }</style>",
+    ).replace("<body>", "<body><div class='masthead'><a href='/'>Home</a></div>"
+              "<p class='note'>Reporting by the river desk.</p>")
+    result = extract_page(_raw(page, "html", "masthead"))
+    assert result.accepted, result.reason
+    assert "The council said the work cost" in result.article.paragraphs[0]

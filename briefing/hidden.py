@@ -10,6 +10,7 @@ alt text never become content either.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -163,19 +164,27 @@ def _matches(selector: str, element: Any) -> bool:
 
 
 def _compound_matches(compound: str, element: Any) -> bool:
+    parsed = _compound(compound)
+    if parsed is None or not isinstance(element.tag, str):
+        return False
+    tag, classes, ident = parsed
+    if tag and element.tag.lower() != tag:
+        return False
+    if ident and (element.get("id") or "").lower() != ident:
+        return False
+    return not classes or classes <= set((element.get("class") or "").lower().split())
+
+
+@functools.lru_cache(maxsize=8192)
+def _compound(compound: str) -> tuple[str | None, frozenset[str], str | None] | None:
+    """A simple compound selector as (tag, classes, id), parsed once; None if not simple."""
     found = _SIMPLE_SELECTOR.match(compound)
-    if not found or not isinstance(element.tag, str):
-        return False
-    tag, qualifiers = found.group(1), found.group(2)
-    if not (tag or qualifiers) or (tag and element.tag.lower() != tag):
-        return False
-    classes = set((element.get("class") or "").lower().split())
-    for qualifier in re.findall(r"[.#][\w-]+", qualifiers):
-        if qualifier[0] == "." and qualifier[1:] not in classes:
-            return False
-        if qualifier[0] == "#" and (element.get("id") or "").lower() != qualifier[1:]:
-            return False
-    return True
+    if not found or not (found.group(1) or found.group(2)):
+        return None
+    qualifiers = re.findall(r"[.#][\w-]+", found.group(2))
+    ids = [q[1:] for q in qualifiers if q[0] == "#"]
+    classes = frozenset(q[1:] for q in qualifiers if q[0] == ".")
+    return found.group(1), classes, ids[0] if ids else None
 
 
 def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:

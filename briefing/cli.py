@@ -6,7 +6,6 @@ bad setting/input; other codes are documented by the commands that use them.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -216,6 +215,8 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    if result.sitrep.warning:  # also in the briefing; said here for whoever runs it by hand
+        click.echo(f"brief: note: {result.sitrep.warning}", err=True)
     if mail:
         from briefing.deliver import deliver_briefing
 
@@ -296,6 +297,5 @@ def main() -> None:
 
 
 from briefing import cli_tools  # noqa: E402  registers the other commands on `cli`
-
 
 __all__ = ["ConfigError", "cli", "cli_tools", "main"]

@@ -11,6 +11,7 @@ import click
 
 from briefing.cli import cli, fail, settings_from
 
+
 @cli.command()
 @click.option("--cron/--no-cron", default=True, help="Print the crontab lines.")
 @click.option("--systemd/--no-systemd", default=True, help="Print the systemd service and timer.")

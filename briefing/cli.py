@@ -127,7 +127,7 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 
 
 @cli.command()
-@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path),
               help="Folder of saved articles (.html .txt .md .json); repeatable.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Brief the 24 hours ending at the end of this day (in `timezone`, default UTC). Default: now.")

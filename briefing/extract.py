@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefing.cleaner import clean_lines, clean_paragraphs, count_words, is_date_line
-from briefing.dates import date_from_html, parse_datetime
+from briefing.dates import date_from_html, parse_html
 from briefing.errors import SourceError
 from briefing.extract_html import (
     body_text,
@@ -50,18 +50,6 @@ _HIDDEN_XPATH = (
     "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
     " or contains(translate(@style,' ',''),'visibility:hidden')"
     " or contains(translate(@style,' ',''),'font-size:0')]"
-)
-_DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "pubdate",
-    "publishdate",
-    "sailthru.date",
-    "parsely-pub-date",
 )
 
 
@@ -97,10 +85,13 @@ def extract_document(raw: RawDocument) -> Article:
 
 
 def decode(content: bytes, location: str) -> str:
-    """Bytes to text: UTF-8 (or a BOM's encoding, or a declared HTML charset)."""
+    """Bytes to text: a BOM's encoding, a declared charset, UTF-8, else a detected one."""
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(f"{location}: binary file, not a saved article")
-    declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", content[:4096], re.I)
+    head = content[:4096]
+    declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", head, re.I) or re.search(
+        rb"^\s*<\?xml[^>]+encoding=[\"']([\w-]+)", head, re.I
+    )
     encodings = ["utf-8-sig"]
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
@@ -114,7 +105,25 @@ def decode(content: bytes, location: str) -> str:
         if _looks_binary(text):
             break
         return text
+    else:
+        # Saved pages without a (right) charset: guess as a browser would.
+        guessed = _detected(content)
+        if guessed is not None and not _looks_binary(guessed):
+            return guessed
     raise SourceError(f"{location}: not valid UTF-8 text (re-save the page as UTF-8)")
+
+
+def _detected(content: bytes) -> str | None:
+    """The text under charset_normalizer's best guess, else Windows-1252 (never fails)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return content.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return content.decode("cp1252", errors="replace")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
@@ -126,12 +135,13 @@ def _looks_binary(text: str) -> bool:
 
 
 def _from_html(html: str, raw: RawDocument) -> Article:
-    import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = parse_html(html)
     except Exception as exc:  # lxml raises several unrelated types on bad markup
         raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
+    # Dated before anything is removed (JSON-LD lives in <script>) or rejected.
+    found = date_from_html(html, tree=tree, url=raw.url, fetched_at=raw.fetched_at)
     # A comment node splits the text around it in lxml; trafilatura then loses it.
     strip_comments(tree)
     meta = _html_metadata(tree)
@@ -150,7 +160,6 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     title = squash(meta.get("title") or "")
     if paragraphs and title and fold(paragraphs[0]) in (fold(title), fold(meta.get("h1") or "")):
         paragraphs = paragraphs[1:]  # the headline is the title, not the story's first line
-    found = date_from_html(html, meta.get("published"))
     article = Article(
         title=title,
         text="\n\n".join(paragraphs),
@@ -165,8 +174,31 @@ def _from_html(html: str, raw: RawDocument) -> Article:
 
 
 _BLOCKS = (
-    "p", "div", "td", "th", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "table", "ul", "ol", "dd", "dt",
+    "p",
+    "div",
+    "td",
+    "th",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
 )
 
 
@@ -210,8 +242,6 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
             meta.setdefault("author", content)
         elif key == "og:url" and content:
             meta.setdefault("url_og", content)
-        elif key in _DATE_META and "published" not in meta:
-            meta["published"] = parse_datetime(content)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     meta["url"] = canonical[0].strip() if canonical else meta.pop("url_og", None)
     h1 = tree.xpath("//h1")
@@ -219,12 +249,6 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
     if not meta.get("title"):
         titles = tree.xpath("//title")
         meta["title"] = (h1 or titles)[0].text_content() if (h1 or titles) else None
-    if meta.get("published") is None:
-        meta.pop("published", None)
-        for value in tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime"):
-            if (parsed := parse_datetime(value)) is not None:
-                meta["published"] = parsed
-                break
     return meta
 
 

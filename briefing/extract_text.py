@@ -12,7 +12,7 @@ import json
 import re
 
 from briefing.cleaner import clean_lines, clean_paragraphs
-from briefing.dates import date_from_lines, parse_datetime
+from briefing.dates import date_from_fields, date_from_lines, parse_datetime
 from briefing.errors import SourceError
 from briefing.models import Article, DateSource, RawDocument
 from briefing.text import squash
@@ -94,7 +94,7 @@ def _markdown_lines(text: str) -> list[str]:
 
 def _from_lines(lines: list[str], raw: RawDocument) -> Article:
     cleaned = clean_lines(lines)
-    found = date_from_lines(cleaned.date_lines)
+    found = date_from_lines(lines, title=cleaned.title, fetched_at=raw.fetched_at)
     return Article(
         title=cleaned.title or "",
         text="\n\n".join(cleaned.paragraphs),
@@ -117,7 +117,7 @@ def from_json(text: str, raw: RawDocument) -> Article:
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise SourceError(f"{raw.location}: JSON item needs a 'text' string (and a 'title')")
     body = [squash(p) for p in re.split(r"\n\s*\n|\n", item["text"]) if p.strip()]
-    published = parse_datetime(str(item.get("published") or item.get("published_at") or ""))
+    found = date_from_fields(item)
 
     def field(name: str) -> str | None:
         value = item.get(name)
@@ -129,6 +129,6 @@ def from_json(text: str, raw: RawDocument) -> Article:
         url=field("url") or raw.url,
         site=field("site") or field("source"),
         author=field("author"),
-        published_at=published,
-        date_source=DateSource.FRONT_MATTER if published else DateSource.NONE,
+        published_at=found.when if found else None,
+        date_source=found.source if found else DateSource.NONE,
     )

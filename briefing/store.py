@@ -40,6 +40,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
+def _local_iso(value: datetime | None) -> str | None:
+    # A publication time keeps the page's own offset (its day is the local day);
+    # queries compare instants through SQLite's datetime(), which normalises to UTC.
+    return value.isoformat() if value else None
+
+
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -123,7 +129,7 @@ class Store:
             "INSERT INTO articles (id, canonical_url, url, content_hash, title, site, author,"
             " published_at, date_source, fetched_at, first_seen, updated_at, text,"
             " suspicious_passages, notes, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _iso(a.published_at),
+            (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _local_iso(a.published_at),
              a.date_source.value, _iso(a.fetched_at), _iso(now), _iso(now), a.text,
              a.suspicious_passages, json.dumps(a.notes), a.language),
         )
@@ -134,7 +140,7 @@ class Store:
         db.execute(
             "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
             " published_at), updated_at=?, suspicious_passages=?, notes=?, language=? WHERE id=?",
-            (digest, a.title, a.text, _iso(a.published_at), _iso(now), a.suspicious_passages,
+            (digest, a.title, a.text, _local_iso(a.published_at), _iso(now), a.suspicious_passages,
              json.dumps(a.notes), a.language, article_id),
         )
 
@@ -146,7 +152,7 @@ class Store:
             " published_at, seen_at, tag, reliability) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(article_id, location) DO NOTHING",
             (article_id, s.kind.value, s.location, clean_url(s.url), s.site,
-             s.title, s.name, _iso(s.published_at), _iso(now), s.tag, s.reliability),
+             s.title, s.name, _local_iso(s.published_at), _iso(now), s.tag, s.reliability),
         )
 
     def get(self, article_id: str) -> Article | None:
@@ -186,9 +192,10 @@ class Store:
     def in_window(self, start: datetime, end: datetime) -> list[Article]:
         """Articles published in [start, end), and undated ones first seen then."""
         rows = self.db.execute(
-            "SELECT * FROM articles WHERE (published_at >= ? AND published_at < ?)"
+            "SELECT * FROM articles WHERE"
+            " (datetime(published_at) >= datetime(?) AND datetime(published_at) < datetime(?))"
             " OR (published_at IS NULL AND first_seen >= ? AND first_seen < ?)"
-            " ORDER BY published_at, id",
+            " ORDER BY datetime(published_at), id",
             (_iso(start), _iso(end), _iso(start), _iso(end)),
         ).fetchall()
         return [self._article(r) for r in rows]

@@ -148,8 +148,13 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
                    " (the sources are read as the run reads them).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
+@click.option("--focus", metavar="TEXT",
+              help="Rank the day by this topic or watchlist (overrides `focus` in brief.toml).")
 @click.option("--no-ingest", is_flag=True,
               help="Do not fetch the configured feeds and pages first; use the store as it is.")
+@click.option("--require-llm", is_flag=True,
+              help="Fail (exit 4, nothing mailed) when the LLM is unavailable, instead of"
+                   " writing the extractive briefing.")
 @click.pass_context
 def today(
     ctx: click.Context,
@@ -164,14 +169,18 @@ def today(
     force: bool,
     estimate: bool,
     urls: tuple[str, ...],
+    focus: str | None,
     no_ingest: bool,
+    require_llm: bool,
 ) -> None:
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
     asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
-    recipients; 3 mailing failed entirely. A --url on an intranet host is refused:
-    follow it with `brief sources add URL --page --allow-private` instead.
+    recipients; 3 mailing failed entirely; 4 the LLM was unavailable and
+    --require-llm was given (the extractive briefing is written, not mailed). A --url
+    on an intranet host is refused: follow it with `brief sources add URL --page
+    --allow-private` instead.
 
     Example: brief today --inbox examples/inbox --date 2026-11-24 --out briefings
     """
@@ -183,7 +192,7 @@ def today(
             fail(f"--inbox {folder}: {what}; check the path (a folder of saved pages)")
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
-        "formats": _formats(formats), "backend": backend,
+        "formats": _formats(formats), "backend": backend, "focus": focus,
     })
     if estimate and settings.resolved_backend() == "extractive":
         click.echo("backend: extractive (offline): no LLM calls, no tokens, no cost")
@@ -217,6 +226,11 @@ def today(
         click.echo(str(path))
     if result.sitrep.warning:  # also in the briefing; said here for whoever runs it by hand
         click.echo(f"brief: note: {result.sitrep.warning}", err=True)
+    if result.sitrep.llm_unavailable:
+        click.echo(f"brief: LLM unavailable: {result.sitrep.llm_unavailable}: summarised"
+                   " extractively", err=True)
+        if require_llm:
+            fail("--require-llm: the extractive briefing was written but not mailed", 4)
     if mail:
         from briefing.deliver import deliver_briefing
 

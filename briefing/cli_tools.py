@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -56,8 +57,47 @@ def doctor(ctx: click.Context) -> None:
     for check in result.checks:
         mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
         click.echo(f"{mark:>4}  {check.message}")
+    if settings.db_path.exists():
+        from briefing.llm_cache import CallLog
+
+        failures = CallLog(settings.db_path).last_run_failures()
+        if failures:
+            click.echo(f"warn  {failures} (`brief log` lists them)")
     if not result.ok:
         raise SystemExit(1)
+
+
+@cli.command("log")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only the calls for the briefing of this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every field, prompts and replies included, as JSON.")
+@click.option("-n", "--count", type=click.IntRange(min=1),
+              help="Only the last N calls.")
+@click.pass_context
+def log_command(ctx: click.Context, day: Any, as_json: bool, count: int | None) -> None:
+    """List the LLM calls brief made (and the replies it took from its cache).
+
+    One line per call: when, role (map, reduce, compose), model, tokens in/out as the
+    API reported them, cost (from llm.prices), latency, and whether it was a cache hit
+    or failed. --json adds the prompts and replies (or only their hashes when
+    llm.log_text is off).
+
+    Example: brief log --date 2026-11-24 -n 5
+    """
+    from briefing.llm_cache import CallLog, describe_call
+
+    settings = settings_from(ctx, {})
+    if not settings.db_path.exists():
+        fail(f"no store at {settings.db_path}: nothing has been logged yet")
+    calls = CallLog(settings.db_path).calls(day.date().isoformat() if day else None, count)
+    if as_json:
+        click.echo(json.dumps(calls, indent=2, ensure_ascii=False))
+        return
+    if not calls:
+        click.echo("no LLM calls logged" + (f" for {day.date().isoformat()}" if day else ""))
+    for call in calls:
+        click.echo(describe_call(call))
 
 
 @cli.group()

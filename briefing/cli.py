@@ -307,7 +307,9 @@ def main() -> None:
     except OSError as exc:
         if _debug():
             raise
-        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}" + ("; check the path and its permissions"
+                                               if exc.filename else ""))
 
 
 from briefing import cli_tools  # noqa: E402  registers the other commands on `cli`

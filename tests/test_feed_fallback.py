@@ -125,3 +125,22 @@ def test_a_quiet_feed_still_warns(tmp_path: Path, server: TestServer) -> None:
     start = datetime.now(UTC) - timedelta(hours=24)
     warning = source_warning([report], start)
     assert warning is not None and "no source published anything new" in warning
+
+
+def test_a_summary_briefing_marks_its_source_feed_summary(
+    tmp_path: Path, server: TestServer
+) -> None:
+    from briefing.models import Sitrep
+    from briefing.pipeline import run_today
+
+    feed(server, [item("port-strike", description=SHORT_SUMMARY)])
+    assert run(tmp_path, server).summaries_used == 1
+    settings = Settings(db_path=tmp_path / "brief.db", out_dir=tmp_path / "out",
+                        formats=["md", "json"])
+    result = run_today(settings, fetch_sources=False)
+    sitrep = Sitrep.model_validate_json(result.paths["json"].read_text())
+    [entry] = sitrep.sources
+    assert entry.feed_summary
+    line = next(ln for ln in result.paths["md"].read_text().splitlines()
+                if ln.startswith("[1] "))
+    assert "(feed summary)" in line

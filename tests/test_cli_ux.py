@@ -126,3 +126,25 @@ def test_run_by_hand_after_the_articles_date_names_their_date(tmp_path: Path) ->
     assert f"try --date {EXAMPLE_DAY}" in result.stderr
     assert re.search(rf"\d+ articles from {EXAMPLE_DAY}", result.stderr)
     assert "most articles fall outside this period" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/feed.xml", "http://localhost/feed.xml",
+                                 "http://10.1.2.3/feed.xml"])
+def test_a_refused_private_address_names_the_flag(url: str) -> None:
+    from briefing.errors import BlockedAddressError
+    from briefing.netguard import check_url
+
+    with pytest.raises(BlockedAddressError) as refused:
+        check_url(url)
+    assert "brief sources add URL --allow-private" in str(refused.value)
+
+
+def test_allow_private_is_documented() -> None:
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+    from tests.conftest import ROOT
+
+    shown = CliRunner().invoke(cli, ["sources", "add", "--help"]).output
+    assert "--allow-private" in shown.split("Options:")[0]  # explained, with an example
+    assert "--allow-private" in (ROOT / "README.md").read_text()

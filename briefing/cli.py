@@ -6,7 +6,6 @@ bad setting/input; other codes are documented by the commands that use them.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -125,7 +124,22 @@ def settings_from(ctx: click.Context, flags: dict[str, Any]) -> Settings:
     return load_settings(config, flags)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Global flags a user may type after the subcommand too (`brief today --debug`).
+_ANYWHERE = ("--debug", "--verbose", "-v")
+
+
+class BriefGroup(click.Group):
+    """The root group: lifts the global flags out of a subcommand's arguments."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Move --debug/--verbose found after the subcommand to the front, then parse."""
+        end = args.index("--") if "--" in args else len(args)
+        lifted = [a for a in args[:end] if a in _ANYWHERE]
+        rest = [a for a in args[:end] if a not in _ANYWHERE] + args[end:]
+        return super().parse_args(ctx, [*dict.fromkeys(lifted), *rest])
+
+
+@click.group(cls=BriefGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brief")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="TOML config file (default: ./brief.toml, then the user config dir).")
@@ -136,13 +150,16 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 
     Collects saved pages, feeds and URLs, extracts the article text, merges reports
     of the same event, summarises them (offline extractive backend by default, or an
-    OpenAI-compatible LLM) and writes Markdown, HTML, PDF and JSON.
+    OpenAI-compatible LLM) and writes Markdown, HTML, PDF and JSON. --debug and
+    --verbose may also be given after the command.
+
+    Example: brief today --inbox examples/inbox --date 2026-11-24
     """
     _configure_logging(verbose)
 
 
 @cli.command()
-@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path),
               help="Folder of saved articles (.html .txt .md .json); repeatable.")
 @click.option("--date", "day", type=DAY,
               help="Brief the 24 hours ending at the end of this day (in `timezone`, default UTC). Default: now.")
@@ -193,14 +210,26 @@ def today(
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
     asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
     recipients; 3 mailing failed entirely; 4 the LLM was unavailable and
-    --require-llm was given (the extractive briefing is written, not mailed).
+    --require-llm was given (the extractive briefing is written, not mailed). A --url
+    on an intranet host is refused: follow it with `brief sources add URL --page
+    --allow-private` instead.
+
+    Example: brief today --inbox examples/inbox --date 2026-11-24 --out briefings
     """
     from briefing.pipeline import run_today
 
+    for folder in inbox:
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            fail(f"--inbox {folder}: {what}; check the path (a folder of saved pages)")
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
         "formats": _formats(formats), "backend": backend, "focus": focus,
     })
+    if estimate and settings.resolved_backend() == "extractive":
+        click.echo("backend: extractive (offline): no LLM calls, no tokens, no cost")
+        click.echo("(set OPENAI_API_KEY or llm.base_url to estimate an LLM run)")
+        return
     if estimate:
         from briefing.estimate import estimate_today
 
@@ -227,6 +256,8 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    if result.sitrep.warning:  # also in the briefing; said here for whoever runs it by hand
+        click.echo(f"brief: note: {result.sitrep.warning}", err=True)
     if result.sitrep.llm_unavailable:
         click.echo(f"brief: LLM unavailable: {result.sitrep.llm_unavailable}: summarised"
                    " extractively", err=True)
@@ -271,6 +302,8 @@ def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None
     Each recipient gets it once per day; --force sends again. Exits 0 when sent (or
     already sent to everyone), 1 when there is no briefing for DATE, 2 when partly
     delivered, 3 when delivery failed.
+
+    Example: brief send 2026-11-24 --email-to-file outbox/
     """
     from briefing.deliver import send_existing
 
@@ -284,196 +317,6 @@ def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None
     # sys.exit, not ctx.exit: main() runs click with standalone_mode=False, which
     # turns ctx.exit(n) into a return value and would lose the code.
     sys.exit(int(report.exit_code))
-
-
-@cli.command()
-@click.option("--cron/--no-cron", default=True, help="Print the crontab lines.")
-@click.option("--systemd/--no-systemd", default=True, help="Print the systemd service and timer.")
-@click.pass_context
-def schedule(ctx: click.Context, cron: bool, systemd: bool) -> None:
-    """Print a crontab line and a systemd timer that run `brief today --email` daily.
-
-    Uses [email] send_time and timezone, and absolute paths to brief, the current
-    folder and the config file.
-    """
-    from briefing.schedule import schedule_for
-
-    click.echo(schedule_for(settings_from(ctx, {})).text(cron=cron, systemd=systemd), nl=False)
-
-
-@cli.command()
-@click.pass_context
-def doctor(ctx: click.Context) -> None:
-    """Check the LLM endpoint with one tiny request and say what is wrong.
-
-    Exit codes: 0 the endpoint works (warnings allowed); 1 it does not.
-    """
-    from briefing.doctor import diagnose
-
-    settings = settings_from(ctx, {})
-    result = diagnose(settings.llm)
-    for check in result.checks:
-        mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
-        click.echo(f"{mark:>4}  {check.message}")
-    if settings.db_path.exists():
-        from briefing.llm_cache import CallLog
-
-        failures = CallLog(settings.db_path).last_run_failures()
-        if failures:
-            click.echo(f"warn  {failures} (`brief log` lists them)")
-    if not result.ok:
-        raise SystemExit(1)
-
-
-@cli.command("log")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Only the calls for the briefing of this day (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print every field, prompts and replies included, as JSON.")
-@click.option("-n", "--count", type=click.IntRange(min=1),
-              help="Only the last N calls.")
-@click.pass_context
-def log_command(ctx: click.Context, day: Any, as_json: bool, count: int | None) -> None:
-    """List the LLM calls brief made (and the replies it took from its cache).
-
-    One line per call: when, role (map, reduce, compose), model, tokens in/out as the
-    API reported them, cost (from llm.prices), latency, and whether it was a cache hit
-    or failed. --json adds the prompts and replies (or only their hashes when
-    llm.log_text is off).
-    """
-    from briefing.llm_cache import CallLog, describe_call
-
-    settings = settings_from(ctx, {})
-    if not settings.db_path.exists():
-        fail(f"no store at {settings.db_path}: nothing has been logged yet")
-    calls = CallLog(settings.db_path).calls(day.date().isoformat() if day else None, count)
-    if as_json:
-        click.echo(json.dumps(calls, indent=2, ensure_ascii=False))
-        return
-    if not calls:
-        click.echo("no LLM calls logged" + (f" for {day.date().isoformat()}" if day else ""))
-    for call in calls:
-        click.echo(describe_call(call))
-
-
-@cli.group()
-def config() -> None:
-    """Inspect the effective configuration."""
-
-
-@config.command("show")
-@click.pass_context
-def config_show(ctx: click.Context) -> None:
-    """Print the effective settings (file < environment < flags), secrets masked."""
-    settings = settings_from(ctx, {})
-    from briefing.config import masked
-
-    click.echo(json.dumps(masked(settings), indent=2, default=str))
-
-
-@cli.command("ingest")
-@click.argument("urls", nargs=-1, metavar="[URL]...")
-@click.option("--only-urls", is_flag=True, help="Fetch only the URLs given, not the sources.")
-@click.pass_context
-def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -> None:
-    """Pull new articles from every source (and each URL given) into the store.
-
-    Prints one line per source. Exits 0 when every source was read, 2 when some
-    failed, 1 when all failed or there was nothing to fetch.
-    """
-    from briefing.ingest import ingest, report_lines
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        report = ingest(settings, store, list(urls), include_sources=not only_urls)
-    if not report.sources:
-        fail("no sources to fetch: add one with `brief sources add URL` or give a URL")
-    for line in report_lines(report):
-        click.echo(line)
-    failed = len(report.failed)
-    sys.exit(0 if not failed else 1 if failed == len(report.sources) else 2)
-
-
-@cli.command("extract")
-@click.argument("target", metavar="FILE|URL")
-@click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
-              show_default=True, help="JSON fields, or a metadata header and the text.")
-@click.pass_context
-def extract_command(ctx: click.Context, target: str, output: str) -> None:
-    """Print what brief sees of one page: title, date and its source, text, verdict.
-
-    Passages held back from the text (hidden, or addressed to an AI) are listed with
-    the reason for each.
-
-    Exits 0 when the page would be briefed, 2 when it would not (the reason is given).
-    """
-    from briefing.examine import as_text, describe, inspect_target
-
-    result = inspect_target(target, settings_from(ctx, {}))
-    if output == "json":
-        click.echo(json.dumps(describe(result), indent=2, ensure_ascii=False))
-    else:
-        click.echo(as_text(result))
-    sys.exit(0 if result.accepted else 2)
-
-
-@cli.group()
-def sources() -> None:
-    """Manage the feeds and pages brief follows ([[sources]] in brief.toml, plus these)."""
-
-
-@sources.command("add")
-@click.argument("url")
-@click.option("--name", help="Short name (default: the site's host).")
-@click.option("--tag", help="A label such as 'syria'.")
-@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Source grade A-F.")
-@click.option("--page", "is_page", is_flag=True, help="A single page to re-read, not a feed.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow this source's own host to be a private/loopback address.")
-@click.pass_context
-def sources_add(ctx: click.Context, url: str, name: str | None, tag: str | None,
-                reliability: str | None, is_page: bool, allow_private: bool) -> None:
-    """Follow URL (a feed, or a page with --page) from now on."""
-    from briefing.sources.registry import add_source
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        source = add_source(store, settings, url, name=name, tag=tag, reliability=reliability,
-                            kind="page" if is_page else "feed", allow_private=allow_private)
-    click.echo(f"added {source.name}: {source.url}")
-
-
-@sources.command("list")
-@click.pass_context
-def sources_list(ctx: click.Context) -> None:
-    """Show each source with its last success, last error and articles in the last 24 h."""
-    from briefing.sources.registry import describe, list_sources
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        healths = list_sources(settings, store)
-    if not healths:
-        click.echo("no sources yet: add one with `brief sources add URL` or [[sources]] in "
-                   "brief.toml")
-    for health in healths:
-        click.echo(describe(health))
-
-
-@sources.command("remove")
-@click.argument("name")
-@click.pass_context
-def sources_remove(ctx: click.Context, name: str) -> None:
-    """Stop following the source called NAME (added with `brief sources add`)."""
-    from briefing.sources.registry import remove_source
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        source = remove_source(store, settings, name)
-    click.echo(f"removed {source.name}: {source.url}")
 
 
 def main() -> None:
@@ -497,7 +340,11 @@ def main() -> None:
     except OSError as exc:
         if _debug():
             raise
-        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}" + ("; check the path and its permissions"
+                                               if exc.filename else ""))
 
 
-__all__ = ["ConfigError", "cli", "main"]
+from briefing import cli_tools  # noqa: E402  registers the other commands on `cli`
+
+__all__ = ["ConfigError", "cli", "cli_tools", "main"]

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from briefing.links import LINK, defang, safe_link
 from briefing.models import (
+    FEED_SUMMARY_NOTE,
     Article,
     Citation,
     CitedText,
@@ -72,6 +73,7 @@ class _Numbering:
                 ),
                 undated=article.published_at is None,
                 reliability=ref.reliability if ref else None,
+                feed_summary=FEED_SUMMARY_NOTE in article.notes,
             )
         )
         return number

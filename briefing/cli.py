@@ -22,7 +22,8 @@ from briefing import FORMATS, __version__
 from briefing.errors import BriefingError, ConfigError
 
 if TYPE_CHECKING:
-    from briefing.config import Settings
+    from briefing.config import Settings, WebhookTarget
+    from briefing.models import Sitrep
 
 log = logging.getLogger("briefing")
 
@@ -126,6 +127,10 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into DIR instead of sending.")
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.option("--estimate", is_flag=True,
               help="Print the LLM calls, tokens and cost the run would use; calls no LLM"
                    " (the sources are read as the run reads them).")
@@ -145,6 +150,8 @@ def today(
     email: bool | None,
     to_dir: Path | None,
     force: bool,
+    webhook: bool | None,
+    webhook_dir: Path | None,
     estimate: bool,
     urls: tuple[str, ...],
     no_ingest: bool,
@@ -152,8 +159,8 @@ def today(
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
-    asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
-    recipients; 3 mailing failed entirely.
+    asked); 1 nothing produced (one-line error on stderr); 2 mailed or posted to only
+    some recipients or webhooks; 3 delivery failed entirely.
     """
     from briefing.pipeline import run_today
 
@@ -176,6 +183,7 @@ def today(
         from briefing.deliver import check_email_settings
 
         check_email_settings(settings, dry_run=to_dir is not None)
+    hooks = _webhook_targets(settings, webhook, webhook_dir)
     the_day: date | None = day.date() if day else None
     try:
         with progress_reporter() as progress:
@@ -187,6 +195,9 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, result.sitrep, hooks, force, webhook_dir))
     if mail:
         from briefing.deliver import deliver_briefing
 
@@ -199,8 +210,40 @@ def today(
         for written in report.written:
             click.echo(str(written))
         click.echo(report.summary(), err=int(report.exit_code) != 0)
+        codes.append(int(report.exit_code))
+    if codes:
+        from briefing.webhooks import combined_exit
+
         # sys.exit, not ctx.exit: main() runs click with standalone_mode=False
-        sys.exit(int(report.exit_code))
+        sys.exit(combined_exit(codes))
+
+
+def _webhook_targets(
+    settings: Settings, webhook: bool | None, to_dir: Path | None
+) -> list[WebhookTarget]:
+    """The webhook targets this run posts to, checked before anything is produced."""
+    from briefing.webhooks import check_webhook_settings, chosen_targets
+
+    if to_dir is not None and webhook is None:
+        webhook = True  # a dry run shows every target's payload
+    targets = chosen_targets(settings, webhook)
+    if targets or webhook:
+        check_webhook_settings(settings, targets, dry_run=to_dir is not None)
+    return targets
+
+
+def _post_webhooks(
+    settings: Settings, sitrep: Sitrep, targets: list[WebhookTarget], force: bool,
+    to_dir: Path | None,
+) -> int:
+    """Post (or write) the webhook payloads, print what happened, return the exit code."""
+    from briefing.webhooks import deliver_webhooks
+
+    report = deliver_webhooks(settings, sitrep, targets, force=force, to_dir=to_dir)
+    for written in report.written:
+        click.echo(str(written))
+    click.echo(report.summary(), err=report.exit_code != 0)
+    return report.exit_code
 
 
 def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:
@@ -219,26 +262,42 @@ def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -
 @click.option("--force", is_flag=True, help="Send again to recipients who already got it.")
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into this folder instead of sending.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.pass_context
-def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None:
-    """Mail the briefing already written for DATE (YYYY-MM-DD) to [email] to.
+def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None, webhook: bool | None,
+         webhook_dir: Path | None) -> None:
+    """Deliver the briefing already written for DATE (YYYY-MM-DD): mail and webhooks.
 
-    Each recipient gets it once per day; --force sends again. Exits 0 when sent (or
-    already sent to everyone), 1 when there is no briefing for DATE, 2 when partly
-    delivered, 3 when delivery failed.
+    Mails [email] to (when set) and posts to the enabled [[deliver.webhook]] targets.
+    Each gets it once per day; --force sends again. Exits 0 when sent (or already
+    sent to everyone), 1 when there is no briefing for DATE, 2 when partly delivered,
+    3 when delivery failed.
     """
-    from briefing.deliver import send_existing
+    from briefing.deliver import deliver_briefing, find_briefing
+    from briefing.webhooks import combined_exit
 
     settings = settings_from(ctx, {})
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
-    report = send_existing(settings, day.date().isoformat(), force=force, to_dir=to_dir)
-    for path in report.written:
-        click.echo(str(path))
-    click.echo(report.summary(), err=report.exit_code != 0)
+    hooks = _webhook_targets(settings, webhook, webhook_dir)
+    # Mail when it is configured, or when nothing else is (so a missing [email] is named).
+    mail = to_dir is not None or bool(settings.email.to) or not hooks
+    sitrep, paths = find_briefing(settings.out_dir, day.date().isoformat())
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, sitrep, hooks, force, webhook_dir))
+    if mail:
+        report = deliver_briefing(settings, sitrep, paths, force=force, to_dir=to_dir)
+        for path in report.written:
+            click.echo(str(path))
+        click.echo(report.summary(), err=report.exit_code != 0)
+        codes.append(int(report.exit_code))
     # sys.exit, not ctx.exit: main() runs click with standalone_mode=False, which
     # turns ctx.exit(n) into a return value and would lose the code.
-    sys.exit(int(report.exit_code))
+    sys.exit(combined_exit(codes))
 
 
 @cli.command()

@@ -13,7 +13,7 @@ To change the schema, add a new function at the end; never edit one that has shi
 Tables: ``articles``, ``article_sources``, ``kv`` (store.py); ``user_sources``,
 ``source_health``, ``feed_items`` (sources/registry.py); ``sent_log`` (delivery);
 ``llm_cache`` (llm_cache.py); ``briefings``, ``briefing_articles``,
-``briefing_developments`` (history.py).
+``briefing_developments`` (history.py); ``webhook_log`` (webhooks.py).
 """
 
 from __future__ import annotations
@@ -268,5 +268,21 @@ def m007_briefing_history(db: sqlite3.Connection) -> None:
         article_ids TEXT NOT NULL,
         points TEXT NOT NULL,
         PRIMARY KEY (out_dir, date, position)
+    );
+    """)
+
+
+@migration
+def m008_webhook_log(db: sqlite3.Connection) -> None:
+    """Which webhook target got which day's briefing (the chat sent-log, webhooks.py)."""
+    _run(db, """
+    CREATE TABLE IF NOT EXISTS webhook_log (
+        briefing_date TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        sent_at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (briefing_date, target)
     );
     """)

@@ -179,11 +179,13 @@ def today(
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
     mail = to_dir is not None or (settings.email.enabled if email is None else email)
+    if webhook_dir is not None and to_dir is None and email is None:
+        mail = False  # a webhook dry run sends no real mail unless asked to
     if mail:
         from briefing.deliver import check_email_settings
 
         check_email_settings(settings, dry_run=to_dir is not None)
-    hooks = _webhook_targets(settings, webhook, webhook_dir)
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
     the_day: date | None = day.date() if day else None
     try:
         with progress_reporter() as progress:
@@ -219,13 +221,15 @@ def today(
 
 
 def _webhook_targets(
-    settings: Settings, webhook: bool | None, to_dir: Path | None
+    settings: Settings, webhook: bool | None, to_dir: Path | None, *, email_dry_run: bool
 ) -> list[WebhookTarget]:
     """The webhook targets this run posts to, checked before anything is produced."""
     from briefing.webhooks import check_webhook_settings, chosen_targets
 
-    if to_dir is not None and webhook is None:
+    if webhook is None and to_dir is not None:
         webhook = True  # a dry run shows every target's payload
+    elif webhook is None and email_dry_run:
+        return []  # a mail dry run posts nothing for real unless asked to
     targets = chosen_targets(settings, webhook)
     if targets or webhook:
         check_webhook_settings(settings, targets, dry_run=to_dir is not None)
@@ -282,9 +286,10 @@ def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None, webhook
     settings = settings_from(ctx, {})
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
-    hooks = _webhook_targets(settings, webhook, webhook_dir)
-    # Mail when it is configured, or when nothing else is (so a missing [email] is named).
-    mail = to_dir is not None or bool(settings.email.to) or not hooks
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
+    # Mail when it is configured, or when nothing else is (so a missing [email] is named);
+    # a webhook dry run sends no real mail.
+    mail = to_dir is not None or (webhook_dir is None and (bool(settings.email.to) or not hooks))
     sitrep, paths = find_briefing(settings.out_dir, day.date().isoformat())
     codes = []
     if hooks:

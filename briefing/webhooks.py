@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -145,8 +146,6 @@ def check_webhook_settings(
     env: Mapping[str, str] | None = None,
 ) -> None:
     """Fail fast on bad [[deliver.webhook]] targets, before a run produces anything."""
-    import os
-
     env = os.environ if env is None else env
     if not targets:
         raise ConfigError("no webhook targets: add a [[deliver.webhook]] section with kind "
@@ -322,8 +321,6 @@ def deliver_webhooks(
     sleep: Sleep = asyncio.sleep,
 ) -> WebhookReport:
     """Post the briefing to every target not yet served today (or write payload files)."""
-    import os
-
     env = os.environ if env is None else env
     report = WebhookReport(date=checked_date(sitrep.date))
     if to_dir is not None:

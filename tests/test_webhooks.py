@@ -161,7 +161,7 @@ def test_json_summary_and_full_sitrep(tmp_path: Path, receiver: Receiver) -> Non
     compact = receiver.posts("/compact")[0].json()
     assert compact["type"] == "brief.summary" and compact["date"] == "2026-11-24"
     assert compact["briefing_url"] == "https://intranet.example/briefings/sitrep-2026-11-24.html"
-    assert [s["title"] for s in compact["sections"]][0] == "Key takeaways"
+    assert compact["sections"][0]["title"] == "Key takeaways"
     assert compact["sources"][0] == {"number": 1, "title": "Storm closes the harbour",
                                      "url": "https://coast.example/storm?id=7"}
     full = receiver.posts("/full")[0].json()
@@ -306,7 +306,7 @@ def test_private_webhook_host_is_refused_without_allow_private(
     receiver.answer("/slack", Answer())
     guarded = target(receiver, "/slack", allow_private=False)
     settings = settings_for(tmp_path, guarded)
-    with pytest.raises(ConfigError, match="deliver.webhook 'slack'.*loopback.*allow_private"):
+    with pytest.raises(ConfigError, match=r"deliver\.webhook 'slack'.*loopback.*allow_private"):
         check_webhook_settings(settings, [guarded], env={})
     report = post(settings)
     assert report.exit_code == 3 and receiver.received == []
@@ -342,7 +342,7 @@ def test_targets_from_toml_and_selection(tmp_path: Path) -> None:
     assert [t.label for t in chosen_targets(settings, True)] == ["ops", "teams"]
     assert chosen_targets(settings, False) == []
     config.write_text('[[deliver.webhook]]\nkind = "discord"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="deliver.webhook.0.kind"):
+    with pytest.raises(ConfigError, match=r"deliver\.webhook\.0\.kind"):
         load_settings(config, env={})
 
 

@@ -91,3 +91,24 @@ def test_today_dry_run_writes_the_payload(tmp_path: Path) -> None:
               if b["type"] == "section" and b["text"]["text"].startswith("*")]
     assert titles[0] == "*Key takeaways*"
     assert len(titles) == 1 + len(sitrep["developments"]) + (1 if sitrep["outlook"] else 0)
+
+
+def test_one_channel_dry_run_delivers_nothing_on_the_other(tmp_path: Path) -> None:
+    mail = '[email]\nto = ["desk@example.org"]\nfrom = "brief@example.org"\nhost = "127.0.0.1"\n'
+    (tmp_path / "brief.toml").write_text(mail + CONFIG.format(enabled="true"), encoding="utf-8")
+    _briefing_on_disk(tmp_path)
+    with webhook_receiver() as receiver:
+        receiver.answer("/hook", Answer())
+        env = {"OPS_SLACK_URL": receiver.url("/hook")}
+        hooks_dry = run_brief("send", "2026-11-24", "--webhook-to-file", "hooks", cwd=tmp_path,
+                              env=env)
+        mail_dry = run_brief("send", "2026-11-24", "--email-to-file", "mail", cwd=tmp_path,
+                             env=env)
+        posts = receiver.posts("/hook")
+
+    assert hooks_dry.returncode == 0, hooks_dry.stderr
+    assert "sent to" not in hooks_dry.stdout + hooks_dry.stderr  # no mail was attempted
+    assert [p.suffix for p in (tmp_path / "hooks").iterdir()] == [".json"]
+    assert mail_dry.returncode == 0, mail_dry.stderr
+    assert [p.suffix for p in (tmp_path / "mail").iterdir()] == [".eml"]
+    assert posts == []

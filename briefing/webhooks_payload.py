@@ -38,15 +38,21 @@ class Part:
 def outline(sitrep: Sitrep) -> list[Part]:
     """The briefing's sections in the order every format uses."""
     parts = []
+    if sitrep.warning:
+        parts.append(Part("Warning", [(sitrep.warning, [])]))
     if sitrep.takeaways:
         parts.append(Part("Key takeaways", [_cited(t) for t in sitrep.takeaways]))
     for number, dev in enumerate(sitrep.developments, 1):
         lines = [_cited(p) for p in dev.points]
         lines += [(f"Conflicting account: {c.text}", c.sources) for c in dev.conflicts]
-        parts.append(Part(f"{number}. {dev.headline.text}", lines))
+        label = _STATUS_LABELS.get(dev.status, dev.status.upper())
+        parts.append(Part(f"{number}. [{label}] {dev.headline.text}", lines))
     if sitrep.outlook:
         parts.append(Part("What to watch", [_cited(t) for t in sitrep.outlook]))
     return parts
+
+
+_STATUS_LABELS = {"new": "NEW", "updated": "UPDATED", "unchanged": "ONGOING"}  # as sitrep.md
 
 
 def _cited(item: CitedText) -> tuple[str, list[int]]:
@@ -105,6 +111,13 @@ def slack_escape(text: str) -> str:
     return defang(text)
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 2].rsplit(" ", 1)[0] + " …"
+
+
 def _slack_link(url: str, label: str) -> str:
     return f"<{_url_safe(url, '|<>')}|{label}>"
 
@@ -115,11 +128,12 @@ def _slack_cites(numbers: list[int], urls: dict[int, str]) -> str:
 
 def _slack_section(part: Part, urls: dict[int, str]) -> list[str]:
     """The section's text, split into pieces of at most SLACK_MAX_SECTION characters."""
-    pieces = [f"*{slack_escape(part.title)}*"]
+    pieces = [f"*{_shorten(slack_escape(part.title), 300)}*"]
     for text, sources in part.lines:
-        line = f"• {slack_escape(text)} {_slack_cites(sources, urls)}".rstrip()
-        if len(line) > SLACK_MAX_SECTION - 10:
-            line = line[: SLACK_MAX_SECTION - 11].rsplit(" ", 1)[0] + " …"
+        cites = _slack_cites(sources, urls)
+        # Shorten the words, never the citations that back them.
+        words = _shorten(slack_escape(text), SLACK_MAX_SECTION - len(cites) - 10)
+        line = f"• {words} {cites}".rstrip()
         if len(pieces[-1]) + 1 + len(line) > SLACK_MAX_SECTION:
             pieces.append(line)
         else:

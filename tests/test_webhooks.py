@@ -109,7 +109,7 @@ def test_slack_gets_blocks_with_linked_citations(tmp_path: Path, receiver: Recei
     assert "<https://coast.example/storm?id=7|[1]>" in texts[0]
     assert "<https://port.example/notice(2)|[2]>" in texts[0]
     assert [t.split("\n")[0] for t in texts] == [
-        "*Key takeaways*", "*1. Harbour storm, day 1*", "*2. Harbour storm, day 2*",
+        "*Key takeaways*", "*1. [NEW] Harbour storm, day 1*", "*2. [NEW] Harbour storm, day 2*",
         "*What to watch*"]
     assert "(unverified) [3]" in texts[1]  # a file source has no link
     assert "<https://intranet.example/briefings/sitrep-2026-11-24.html|Full briefing>" in (
@@ -181,6 +181,9 @@ def test_slack_limits_blocks_and_section_length(tmp_path: Path, receiver: Receiv
     blocks = receiver.posts("/slack")[0].json()["blocks"]
     assert len(blocks) <= 50
     assert all(len(text) <= 3000 for text in _texts(blocks))
+    # A shortened point keeps the citations that back it.
+    kept = " … <https://coast.example/storm?id=7|[1]> <https://port.example/notice(2)|[2]>"
+    assert _texts(blocks)[2].startswith("• The storm surge") and kept in _texts(blocks)[2]
     notice = _texts(blocks)[-1]
     assert notice.startswith("Truncated: ") and "more sections not shown" in notice
     assert "<https://intranet.example/briefings/sitrep-2026-11-24.html|" in notice
@@ -196,7 +199,7 @@ def test_teams_payload_stays_under_28_kb(tmp_path: Path, receiver: Receiver) -> 
     texts = [b["text"] for b in got.json()["attachments"][0]["content"]["body"]]
     assert texts[-1].startswith("Truncated: ")
     assert "(https://intranet.example/briefings/sitrep-2026-11-24.html)" in texts[-1]
-    assert "1. Harbour storm, day 1" in texts  # the first developments are kept
+    assert "1. \\[NEW\\] Harbour storm, day 1" in texts  # the first developments are kept
 
 
 # ---------------------------------------------------------------- retries

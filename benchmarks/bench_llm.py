@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pydantic import SecretStr  # noqa: E402
 
-from briefing.backends.openai_backend import OpenAIBackend  # noqa: E402
+from briefing.backends.llm import OpenAIBackend  # noqa: E402
 from briefing.config import LLMSettings  # noqa: E402
 from briefing.llm_cache import LLMCache  # noqa: E402
 from briefing.models import Article, Development, Story, SummaryOptions  # noqa: E402
@@ -106,7 +106,7 @@ def ideal(latencies: list[tuple[dict[str, Any], float]], developments: list[Deve
         heapq.heappush(free, start + latency)
         for dev in devs:
             done[dev] = max(done.get(dev, 0.0), start + latency)
-    finish = 0.0
+    finish = max(done.values(), default=0.0)  # with no reduce call, compose waits for maps
     ready = [(max(done.get(d, 0.0) for d in devs), latency) for devs, latency in reduces]
     for after, latency in sorted(ready):
         start = max(heapq.heappop(free), after)

@@ -615,7 +615,8 @@ def table(results: dict[str, Any], command: str) -> str:
     text_row("developments found / shown / articles",
              lambda p: f"{p.get('developments_found', p['developments']):,} / "
              f"{p['developments']:,} / {p['articles']:,}")
-    text_row("grouping vs planted events: pairwise precision / recall",
+    text_row("grouping vs planted events (separable by construction: speed run, not quality;"
+             " quality is bench_grouping.py on DUC 2006): pairwise precision / recall",
              lambda p: f"{p['group_precision']:.2f} / {p['group_recall']:.2f}")
     text_row("sources listed / PDF pages",
              lambda p: f"{p['sources_listed']:,} / {p['pdf_pages']}")

@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         run("Offline pipeline scaling", "bench_pipeline.py", ["--sizes", args.sizes, "--timeout", str(args.timeout)], 1500),
         run("LLM path against a latency-simulating server", "bench_llm.py", [], 600),
         run("Feed ingest", "bench_ingest.py", [], 600),
+        run("Prompt-injection corpus (issue 12)", "bench_injection.py", [], 600),
     ]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     sections.append(f"Total benchmark time: {time.perf_counter() - start:.0f} s; "

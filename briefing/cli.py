@@ -136,8 +136,13 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
                    " (the sources are read as the run reads them).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="Also fetch and brief this article page; repeatable.")
+@click.option("--focus", metavar="TEXT",
+              help="Rank the day by this topic or watchlist (overrides `focus` in brief.toml).")
 @click.option("--no-ingest", is_flag=True,
               help="Do not fetch the configured feeds and pages first; use the store as it is.")
+@click.option("--require-llm", is_flag=True,
+              help="Fail (exit 4, nothing mailed) when the LLM is unavailable, instead of"
+                   " writing the extractive briefing.")
 @click.pass_context
 def today(
     ctx: click.Context,
@@ -154,19 +159,22 @@ def today(
     webhook_dir: Path | None,
     estimate: bool,
     urls: tuple[str, ...],
+    focus: str | None,
     no_ingest: bool,
+    require_llm: bool,
 ) -> None:
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
     asked); 1 nothing produced (one-line error on stderr); 2 mailed or posted to only
-    some recipients or webhooks; 3 delivery failed entirely.
+    some recipients or webhooks; 3 delivery failed entirely; 4 the LLM was unavailable
+    and --require-llm was given (the extractive briefing is written, not delivered).
     """
     from briefing.pipeline import run_today
 
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
-        "formats": _formats(formats), "backend": backend,
+        "formats": _formats(formats), "backend": backend, "focus": focus,
     })
     if estimate:
         from briefing.estimate import estimate_today
@@ -197,6 +205,11 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    if result.sitrep.llm_unavailable:
+        click.echo(f"brief: LLM unavailable: {result.sitrep.llm_unavailable}: summarised"
+                   " extractively", err=True)
+        if require_llm:
+            fail("--require-llm: the extractive briefing was written but not mailed", 4)
     codes = []
     if hooks:
         codes.append(_post_webhooks(settings, result.sitrep, hooks, force, webhook_dir))
@@ -334,8 +347,45 @@ def doctor(ctx: click.Context) -> None:
     for check in result.checks:
         mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
         click.echo(f"{mark:>4}  {check.message}")
+    if settings.db_path.exists():
+        from briefing.llm_cache import CallLog
+
+        failures = CallLog(settings.db_path).last_run_failures()
+        if failures:
+            click.echo(f"warn  {failures} (`brief log` lists them)")
     if not result.ok:
         raise SystemExit(1)
+
+
+@cli.command("log")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only the calls for the briefing of this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every field, prompts and replies included, as JSON.")
+@click.option("-n", "--count", type=click.IntRange(min=1),
+              help="Only the last N calls.")
+@click.pass_context
+def log_command(ctx: click.Context, day: Any, as_json: bool, count: int | None) -> None:
+    """List the LLM calls brief made (and the replies it took from its cache).
+
+    One line per call: when, role (map, reduce, compose), model, tokens in/out as the
+    API reported them, cost (from llm.prices), latency, and whether it was a cache hit
+    or failed. --json adds the prompts and replies (or only their hashes when
+    llm.log_text is off).
+    """
+    from briefing.llm_cache import CallLog, describe_call
+
+    settings = settings_from(ctx, {})
+    if not settings.db_path.exists():
+        fail(f"no store at {settings.db_path}: nothing has been logged yet")
+    calls = CallLog(settings.db_path).calls(day.date().isoformat() if day else None, count)
+    if as_json:
+        click.echo(json.dumps(calls, indent=2, ensure_ascii=False))
+        return
+    if not calls:
+        click.echo("no LLM calls logged" + (f" for {day.date().isoformat()}" if day else ""))
+    for call in calls:
+        click.echo(describe_call(call))
 
 
 @cli.group()

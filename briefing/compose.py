@@ -7,12 +7,13 @@ so a statement from it cites all of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from briefing.links import defang
+from briefing.links import LINK, defang
 from briefing.models import (
     Article,
     Citation,
@@ -62,7 +63,7 @@ class _Numbering:
                 article_id=article.id,
                 title=defang(ref.title if ref and ref.title else article.title),
                 site=(ref.site if ref and ref.site else article.site) or _domain(url),
-                url=url if url and url.startswith(("http://", "https://")) else None,
+                url=source_url(url),
                 file=Path(location).name
                 if ref and ref.kind == SourceKind.INBOX and location
                 else None,
@@ -74,6 +75,46 @@ class _Numbering:
             )
         )
         return number
+
+
+_URL_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
+def defang_addresses(text: str) -> str:
+    """Text that names a URL keeps its words, but no reader or mail client can follow it.
+
+    Only the sources list links, and only to sources' own addresses; anywhere else an
+    address (scheme, www. or bare host, as ``links.LINK`` finds them) is written the way
+    security reports write it: ``hxxps[:]//shop[.]example``.
+    """
+    return LINK.sub(_defang_match, text)
+
+
+def _defang_match(match: re.Match[str]) -> str:
+    found = match.group(0)
+    url = found.rstrip(".,;:!?")
+    trailing = found[len(url):]  # the sentence's own punctuation, not the address's
+    url = re.sub(r"(?i)^([a-z][a-z0-9+.-]*)://", lambda m: _scheme(m.group(1)) + "[:]//", url)
+    return url.replace(".", "[.]") + trailing
+
+
+def _scheme(scheme: str) -> str:
+    return "hxxp" + scheme[4:] if scheme.lower().startswith("http") else scheme
+
+
+def source_url(url: str | None) -> str | None:
+    """A source's own address, fit to link in any format; None unless http(s) with a host.
+
+    Characters that could end a Markdown autolink or link target (``>``, ``)``,
+    quotes, spaces, brackets) are percent-encoded, so the link stays one link.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe=_URL_SAFE)
 
 
 def _domain(url: str | None) -> str | None:
@@ -95,11 +136,17 @@ def compose(
     articles = {a.id: a for d in developments for a in d.articles}
     numbering = _Numbering(articles)
 
+    originals: list[str] = []
+
     def cited(statement: Statement) -> CitedText:
+        if statement.original:  # a translation: the original wording becomes a footnote
+            originals.append(statement.original)
         return CitedText(
-            text=statement.text,
+            text=defang_addresses(statement.text),
             sources=numbering.cite(statement.citations),
             verified=statement.verified,
+            original=statement.original,
+            footnote=len(originals) if statement.original else None,
         )
 
     takeaways = [cited(s) for s in summary.takeaways]
@@ -112,7 +159,8 @@ def compose(
         points = [Point(**cited(p).model_dump()) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
-            FigureEntry(value=f.value, context=f.context, sources=numbering.cite(f.citations))
+            FigureEntry(value=defang_addresses(f.value), context=defang_addresses(f.context),
+                        sources=numbering.cite(f.citations))
             for f in item.figures
         )
         development = by_id.get(item.development_id)
@@ -124,7 +172,7 @@ def compose(
                 points=points,
                 conflicts=conflicts,
                 sources=sources,
-                notes=item.notes,
+                notes=[defang_addresses(n) for n in item.notes],
             )
         )
     outlook = [cited(s) for s in summary.outlook]
@@ -133,7 +181,7 @@ def compose(
             "articles_used": len(numbering.numbers),
             "unverified_claims": coverage.unverified_claims + summary.unverified_claims,
             "dropped_claims": coverage.dropped_claims + summary.dropped_claims,
-            "notes": coverage.notes + summary.notes,
+            "notes": coverage.notes + [defang_addresses(n) for n in summary.notes],
         }
     )
     return Sitrep(
@@ -149,6 +197,8 @@ def compose(
         developments=sections,
         key_figures=figures[:8],
         outlook=outlook,
+        focus=summary.focus,
         sources=numbering.entries,
         coverage=coverage,
+        originals=originals,
     )

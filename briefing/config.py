@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing import FORMATS, Format
 from briefing.errors import ConfigError
+from briefing.models import focus_items
 
 Backend = Literal["auto", "extractive", "openai"]
 
@@ -51,6 +52,9 @@ class LLMSettings(_Section):
     structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
     prompts_dir: Path | None = None  # prompt files here override the shipped ones by name
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
+    # "multi-chunk": a development read in one chunk is written from its claims, no reduce
+    reduce: Literal["multi-chunk", "always"] = "multi-chunk"
+    log_text: bool = True  # the call log keeps prompts and replies, not only their hashes
 
 
 class FetchSettings(_Section):
@@ -145,6 +149,8 @@ class Settings(_Section):
     templates_dir: Path | None = None
     max_file_bytes: int = 5_000_000
     takeaways: int = 5
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")  # the briefing's, ISO 639
+    focus: list[str] = Field(default_factory=list)  # watchlist terms or a paragraph; ranks the day
     max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
     workers: int = Field(default=0, ge=0)  # extraction processes for big inboxes; 0 = cores
     log_file: Path | None = None
@@ -154,6 +160,11 @@ class Settings(_Section):
     deliver: DeliverSettings = Field(default_factory=DeliverSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_file: Path | None = None
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: object) -> list[str]:
+        return focus_items(value)
 
     @field_validator("timezone")
     @classmethod

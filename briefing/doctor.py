@@ -135,6 +135,9 @@ def _message(exc: openai.APIError) -> str:
 
 def _explain(exc: openai.APIError, url: str, model: str) -> str:
     """One line saying what is wrong and what to change."""
+    if isinstance(exc, openai.APITimeoutError):
+        return (f"{url} timed out (no answer within llm.timeout): the server is overloaded"
+                " or the model too slow; raise llm.timeout or check the server")
     if isinstance(exc, openai.APIConnectionError):
         return (f"cannot reach {url}: check llm.base_url / OPENAI_BASE_URL"
                 " (and that the server is running)")
@@ -150,6 +153,9 @@ def _explain(exc: openai.APIError, url: str, model: str) -> str:
         return f"{url} answered 404: check llm.base_url (it usually ends in /v1)"
     if isinstance(exc, openai.RateLimitError):
         return f"{url} is rate limiting or out of quota (429): {_message(exc)}"
+    if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
+        return (f"{url} answered {exc.status_code} (a server error): {_message(exc)}; until it"
+                " recovers, `brief today` writes extractive briefings")
     if isinstance(exc, openai.APIStatusError):
         return f"{url} answered {exc.status_code}: {_message(exc)}"
     return f"{url}: {exc}"

@@ -13,6 +13,7 @@ traceback under ``--debug`` or ``BRIEF_DEBUG=1``.
      +-- StoreError               the SQLite article store cannot be used
      +-- BackendError             the summarising backend failed
      |    +-- LLMError            the LLM endpoint failed or answered badly
+     |         +-- LLMUnavailableError  down or failing for most calls: brief falls back
      +-- RenderError              a template or the PDF could not be rendered
      +-- DeliveryError            the briefing could not be delivered (SMTP)
      +-- NothingToReportError     no usable article: nothing was produced
@@ -95,6 +96,18 @@ class BackendError(BriefingError):
 
 class LLMError(BackendError):
     """The LLM endpoint failed or answered with something unusable."""
+
+
+class LLMUnavailableError(LLMError):
+    """The LLM endpoint is unreachable, timing out or failing most calls.
+
+    The pipeline catches it and writes the extractive briefing with a warning on top;
+    ``brief today --require-llm`` turns it into a failed run.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"LLM unavailable: {reason}")
+        self.reason = reason
 
 
 class RenderError(BriefingError):

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from briefing.backends.openai_backend import OpenAIBackend
+from briefing.backends.llm import OpenAIBackend
 from briefing.config import LLMSettings, Settings
 from briefing.models import Development
-from briefing.tokens import padded, tokenizer_for
 
 
 @dataclass
@@ -53,29 +52,27 @@ class Estimate:
         return out
 
 
-def estimate(developments: Sequence[Development], llm: LLMSettings) -> Estimate:
-    """The calls and tokens summarising ``developments`` would take with ``llm``."""
-    backend = OpenAIBackend(llm)
-    plan = backend.plan(developments)
+def estimate(developments: Sequence[Development], llm: LLMSettings,
+             language: str = "en") -> Estimate:
+    """The calls and tokens summarising ``developments`` would take with ``llm``.
+
+    It counts the backend's own plan, so it predicts the calls the run then makes.
+    """
+    planner = OpenAIBackend(llm, language=language).planner
+    plan = planner.plan(developments)
     out_cap = llm.max_output_tokens
-    result = Estimate(models=sorted({backend.map_model, backend.reduce_model}),
+    result = Estimate(models=sorted({planner.map_model, planner.reduce_model}),
                       extractive=len(plan.skipped))
-    map_margin = tokenizer_for(backend.map_model).margin
-    red_margin = tokenizer_for(backend.reduce_model).margin
-    map_in = red_in = 0
-    for piece in plan.maps:  # small developments share map calls
-        result.map_calls += 1
-        map_in += padded(backend.frame_tokens("map") + piece.tokens, map_margin)
-    for batch in plan.batches:  # and reduce calls
-        claims = sum(plan.claim_tokens[d] for d in batch)
-        red_in += padded(backend.frame_tokens("reduce") + claims, red_margin)
-        result.reduce_calls += 1
+    map_in = sum(planner.map_input(piece) for piece in plan.maps)  # shared calls once
+    red_in = sum(planner.reduce_input(sum(plan.claim_tokens[d] for d in batch))
+                 for batch in plan.batches)
+    result.map_calls, result.reduce_calls = len(plan.maps), len(plan.batches)
     if plan.chunks:
         result.compose_calls = 1
-        red_in += padded(backend.frame_tokens("compose") + 60 * 6 * len(plan.chunks), red_margin)
+        red_in += planner.compose_input(len(plan.chunks))
     result.input_tokens = map_in + red_in
     result.max_output_tokens = result.calls * out_cap
-    map_price, red_price = llm.prices.get(backend.map_model), llm.prices.get(backend.reduce_model)
+    map_price, red_price = llm.prices.get(planner.map_model), llm.prices.get(planner.reduce_model)
     if map_price and red_price:
         result.cost = (
             map_in * map_price[0] + result.map_calls * out_cap * map_price[1]
@@ -101,4 +98,4 @@ def estimate_today(
     from briefing.prepare import prepare_day
 
     prepared = prepare_day(settings, day, now=now, urls=urls, fetch_sources=fetch_sources)
-    return estimate(prepared.developments, settings.llm)
+    return estimate(prepared.developments, settings.llm, settings.language)

@@ -33,9 +33,16 @@ from briefing.extract_html import (
     tables_as_rows,
 )
 from briefing.extract_text import from_json, from_markdown, from_text
+from briefing.hidden import (
+    drop_hidden,
+    page_titles,
+    rejected_title,
+    strip_markdown_comments,
+    title_from_page,
+)
 from briefing.language import detect_language
-from briefing.models import Article, DateSource, RawDocument, SourceRef
-from briefing.safety import is_injection, strip_injections
+from briefing.models import Article, DateSource, Quarantined, RawDocument, SourceRef
+from briefing.safety import is_injection, quarantine
 from briefing.store import clean_url, text_hash
 from briefing.text import fold, split_sentences, squash
 
@@ -43,11 +50,6 @@ log = logging.getLogger(__name__)
 
 MIN_WORDS = 40  # below this a page has no story worth briefing
 POOL_THRESHOLD = 200  # documents before worker processes pay for their start-up (BENCHMARKS.md)
-_HIDDEN_XPATH = (
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style,' ',''),'display:none')"
-    " or contains(translate(@style,' ',''),'visibility:hidden')"
-    " or contains(translate(@style,' ',''),'font-size:0')]"
-)
 
 
 class Extraction(BaseModel):
@@ -67,7 +69,9 @@ def extract_page(raw: RawDocument) -> Extraction:
     elif raw.media_type == "json":
         article = from_json(text, raw)
     elif raw.media_type == "markdown":
+        text, comments = strip_markdown_comments(text)
         article = from_markdown(text, raw)
+        article.quarantined += comments
     else:
         article = from_text(text, raw)
     return _finish(article, raw)
@@ -142,7 +146,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     # A comment node splits the text around it in lxml; trafilatura then loses it.
     strip_comments(tree)
     meta = _html_metadata(tree)
-    hidden_injections = _drop_hidden(tree)
+    hidden = drop_hidden(tree)
     drop_popups(tree)
     tables_as_rows(tree)
     collapse_source_breaks(tree)
@@ -154,7 +158,9 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         # Old layouts (story text loose in a <td>) defeat the extractor: read the page
         # as a person would, line by line, with the same cleaner as for saved text.
         paragraphs = clean_lines(_visible_lines(tree)).paragraphs
-    title = squash(meta.get("title") or "")
+    title = squash(
+        title_from_page(meta.get("title"), page_titles(tree), "\n".join(paragraphs)) or ""
+    )
     if paragraphs and title and fold(paragraphs[0]) in (fold(title), fold(meta.get("h1") or "")):
         paragraphs = paragraphs[1:]  # the headline is the title, not the story's first line
     article = Article(
@@ -166,7 +172,7 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
     )
-    article.suspicious_passages += hidden_injections
+    article.quarantined += hidden + rejected_title(meta.get("title"), article.title)
     return article
 
 
@@ -212,20 +218,6 @@ def _visible_lines(tree: Any) -> list[str]:
     return str(tree.text_content()).splitlines()
 
 
-def _drop_hidden(tree: Any) -> int:
-    """Remove elements a reader cannot see; count those that address an AI."""
-    injections = 0
-    for element in tree.xpath(_HIDDEN_XPATH):
-        if is_injection(element.text_content()):
-            injections += 1
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
-    for element in tree.xpath("//script|//style|//noscript|//template|//iframe"):
-        element.getparent().remove(element)
-    return injections
-
-
 def _html_metadata(tree: Any) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for element in tree.xpath("//meta[@content]"):
@@ -251,10 +243,14 @@ def _html_metadata(tree: Any) -> dict[str, Any]:
 
 def _finish(article: Article, raw: RawDocument) -> Extraction:
     """Shared last steps: injection filter, feed fallbacks, hash, source, acceptance."""
-    paragraphs, injected = strip_injections(article.paragraphs)
+    paragraphs, held = quarantine(article.paragraphs)
     paragraphs = [p for p in paragraphs if not is_date_line(p)]
     article.text = "\n\n".join(paragraphs)
-    article.suspicious_passages += injected
+    if article.title and is_injection(article.title):
+        held.append(Quarantined(reason="headline addressed to an AI", text=article.title))
+        article.title = ""
+    article.quarantined += held
+    article.suspicious_passages = len(article.quarantined)
     if article.published_at is None and raw.published_at is not None:
         article.published_at, article.date_source = raw.published_at, raw.date_source
     article.title = squash(article.title) or raw.feed_title or _fallback_title(article, raw)
@@ -262,9 +258,9 @@ def _finish(article: Article, raw: RawDocument) -> Extraction:
     article.fetched_at = raw.fetched_at
     article.content_hash = text_hash(article.text)
     article.language = detect_language(article.text)
-    if injected or article.suspicious_passages:
+    if article.suspicious_passages:
         log.warning(
-            "%s: removed %d passage(s) addressed to an AI",
+            "%s: held back %d hidden passage(s) or passage(s) addressed to an AI",
             raw.location,
             article.suspicious_passages,
         )

@@ -3,182 +3,38 @@
 Two passes, both without quadratic all-pairs comparison:
 
 1. Near-duplicates (a wire story on several sites, each with its own chrome): every
-   article is reduced to the hashes of its five-word shingles; a bottom-k sketch (the
+   article is reduced to stable hashes of its five-word shingles; a bottom-k sketch (the
    64 smallest hashes) goes into an inverted index, and only articles sharing sketch
    values are compared, by the Jaccard similarity of their full shingle sets.
-2. Same event, different words: each story's lead article becomes a TF-IDF vector of
-   its title and text; candidate pairs share one of each other's top terms, and
-   clusters merge greedily, most similar first, while their centroids stay similar.
+2. Same event, different words (or languages): each story's lead article becomes a term
+   vector weighted against background word frequencies (``briefing.terms``); candidate
+   pairs share some of each other's heaviest terms, and stories cluster by average
+   linkage (``briefing.linkage``), which needs most members of two clusters to agree.
+
+Stories are put in the order of their stable ids first, so the result never depends on
+the order files were read in, nor on Python's per-process string hashing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import combinations
 
+from briefing.linkage import average_linkage, similarity_graph
 from briefing.models import Article, Development, Story
+from briefing.terms import term_vectors
 from briefing.text import words
 
 SHINGLE = 5
 SKETCH = 64
 MIN_SHARED = 8  # sketch values two articles must share before an exact comparison
 NEAR_DUPLICATE = 0.5  # Jaccard of shingle sets
-SAME_EVENT = 0.11  # cosine of TF-IDF centroids (entity-weighted; tuned on examples/)
-TOP_TERMS = 40  # terms per story that may pair it with another
-VECTOR_TERMS = 250  # terms per story kept for similarity
-MAX_POSTING = 200
-_STOP = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "out",
-        "over",
-        "own",
-        "said",
-        "same",
-        "says",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "told",
-        "according",
-        "after",
-        "new",
-        "one",
-        "two",
-        "three",
-        "four",
-        "also",
-        "would",
-        "could",
-        "week",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "year",
-        "years",
-        "day",
-        "days",
-        "people",
-    ]
-)
+SAME_EVENT = 0.045  # mean evidence (cosine less its top term) between two clusters to merge
 
 
 def group(articles: Sequence[Article]) -> list[Development]:
@@ -192,6 +48,7 @@ def group(articles: Sequence[Article]) -> list[Development]:
 
 def find_stories(articles: Sequence[Article]) -> list[Story]:
     """Merge near-identical articles into stories (union of Jaccard >= NEAR_DUPLICATE)."""
+    articles = sorted(articles, key=_article_key)
     shingles = [_shingles(a.text) for a in articles]
     index: dict[int, list[int]] = defaultdict(list)
     for i, doc in enumerate(shingles):
@@ -213,74 +70,42 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
 
 
 def cluster_stories(stories: Sequence[Story]) -> list[list[Story]]:
-    """Stories about the same event, by greedy centroid-linked TF-IDF clustering."""
-    vectors = [_top(v, VECTOR_TERMS) for v in tfidf([_lead_terms(s.lead) for s in stories])]
-    scored = sorted(
-        ((_dot(vectors[i], vectors[j]), i, j) for i, j in _candidate_pairs(vectors)),
-        reverse=True,
-    )
-    parent = list(range(len(stories)))
-    centroids: dict[int, dict[str, float]] = dict(enumerate(vectors))
-    for similarity, i, j in scored:
-        if similarity < SAME_EVENT:
-            break
-        root_i, root_j = _find(parent, i), _find(parent, j)
-        if root_i == root_j or cosine(centroids[root_i], centroids[root_j]) < SAME_EVENT:
-            continue
-        parent[root_j] = root_i
-        centroids[root_i] = _add(centroids[root_i], centroids.pop(root_j))
+    """Stories about the same event, by average linkage over their lead articles' terms."""
+    ordered = sorted(stories, key=_story_key)
+    vectors = term_vectors([s.lead for s in ordered])
+    labels = average_linkage(len(ordered), similarity_graph(vectors), SAME_EVENT)
     clusters: dict[int, list[Story]] = defaultdict(list)
-    for i, story in enumerate(stories):
-        clusters[_find(parent, i)].append(story)
+    for label, story in zip(labels, ordered, strict=True):
+        clusters[label].append(story)
     return list(clusters.values())
 
 
-def _candidate_pairs(vectors: Sequence[dict[str, float]]) -> set[tuple[int, int]]:
-    """Pairs sharing at least two of each other's top terms: the only ones worth scoring."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, vector in enumerate(vectors):
-        for term in list(vector)[:TOP_TERMS]:  # _top keeps terms by weight, highest first
-            index[term].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        if len(members) <= MAX_POSTING:  # a term in hundreds of stories names no event
-            shared.update(combinations(members, 2))
-    return {pair for pair, count in shared.items() if count >= 2}
+def _story_key(story: Story) -> str:
+    return min(_article_key(a) for a in story.articles)
 
 
-def _top(vector: dict[str, float], k: int) -> dict[str, float]:
-    """The k heaviest terms, heaviest first, renormalised: less noise, cheaper products."""
-    return _normalise(dict(sorted(vector.items(), key=lambda kv: -kv[1])[:k]))
-
-
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two sparse vectors (the cosine, when both are normalised)."""
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+def _article_key(article: Article) -> str:
+    return article.id or article.content_hash or hashlib.sha256(article.text.encode()).hexdigest()
 
 
 def _shingles(text: str) -> set[int]:
-    tokens = words(text)
-    grams = (" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
-    # Python's string hash is salted per process, which is fine: sketches never leave it.
-    return {hash(g) for g in grams}
+    """Hashes of the text's five-word runs, the same in every process."""
+    # crc32 per word, then the hash of a tuple of ints: unlike str hashes, neither is
+    # salted per process, and the sketch (the smallest values) decides which pairs are
+    # compared, so it must not change between runs
+    ids = [_word_id(w) for w in words(text)]
+    if len(ids) < SHINGLE:
+        return {hash(tuple(ids))}
+    return {hash(run) for run in zip(*(ids[k:] for k in range(SHINGLE)), strict=False)}
+
+
+@lru_cache(maxsize=500_000)
+def _word_id(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
-
-
-_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)", re.M)
-
-
-def _lead_terms(article: Article) -> list[str]:
-    """Content words of title (twice: it names the event) and body, plus names (twice).
-
-    Reports of one event written by different outlets share few phrasings but the
-    same places, people and organisations, so mid-sentence capitalised names count more.
-    """
-    tokens = words(article.title) * 2 + words(article.text)
-    names = [n.casefold() for n in _ENTITY.findall(article.text)]
-    return [t for t in tokens if t not in _STOP and len(t) > 2 and not t.isdigit()] + names * 2
 
 
 def tfidf(documents: Sequence[Iterable[str]]) -> list[dict[str, float]]:
@@ -311,13 +136,6 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def _normalise(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
     return {t: w / norm for t, w in vector.items()}
-
-
-def _add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-    out = dict(a)
-    for t, w in b.items():
-        out[t] = out.get(t, 0.0) + w
-    return out
 
 
 def _find(parent: list[int], i: int) -> int:

@@ -12,7 +12,7 @@ To change the schema, add a new function at the end; never edit one that has shi
 
 Tables: ``articles``, ``article_sources``, ``kv`` (store.py); ``user_sources``,
 ``source_health``, ``feed_items`` (sources/registry.py); ``sent_log`` (delivery);
-``llm_cache`` (llm_cache.py); ``briefings``, ``briefing_articles``,
+``llm_cache``, ``llm_calls`` (llm_cache.py); ``briefings``, ``briefing_articles``,
 ``briefing_developments`` (history.py); ``webhook_log`` (webhooks.py).
 """
 
@@ -273,7 +273,39 @@ def m007_briefing_history(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m008_webhook_log(db: sqlite3.Connection) -> None:
+def m008_llm_calls(db: sqlite3.Connection) -> None:
+    """The LLM call log (`brief log`): every call and cache hit, with usage and cost."""
+    _run(db, """
+    CREATE TABLE IF NOT EXISTS llm_calls (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        day TEXT NOT NULL,             -- the briefing's date, YYYY-MM-DD
+        at TEXT NOT NULL,              -- when the call ended, ISO 8601 UTC
+        role TEXT NOT NULL,            -- map, reduce or compose
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,     -- sha256 of the messages as JSON
+        prompt TEXT,                   -- the messages, unless llm.log_text is off
+        reply_hash TEXT,
+        reply TEXT,
+        input_tokens INTEGER,          -- as the API reported them, NULL when it did not
+        output_tokens INTEGER,
+        cost REAL,                     -- dollars, from llm.prices, NULL when unknown
+        latency_ms INTEGER NOT NULL,
+        cached INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    )
+    """)
+    _run(db, "CREATE INDEX IF NOT EXISTS llm_calls_day ON llm_calls (day)")
+
+
+@migration
+def m009_article_quarantined(db: sqlite3.Connection) -> None:
+    """Passages held back from each article's text, with reasons (JSON list; briefing.safety)."""
+    _add_column(db, "articles", "quarantined", "TEXT NOT NULL DEFAULT '[]'")
+
+
+@migration
+def m010_webhook_log(db: sqlite3.Connection) -> None:
     """Which webhook target got which day's briefing (the chat sent-log, webhooks.py)."""
     _run(db, """
     CREATE TABLE IF NOT EXISTS webhook_log (

@@ -72,6 +72,16 @@ class SourceRef(BaseModel):
     reliability: str | None = None  # the configured source's grade, A (best) to F
 
 
+class Quarantined(BaseModel):
+    """A passage kept out of an article's text (hidden, or addressed to an AI), and why.
+
+    Stored for `brief extract` to show; never rendered into a briefing.
+    """
+
+    reason: str
+    text: str
+
+
 class Article(BaseModel):
     """An extracted article: clean text plus metadata, one per distinct text."""
 
@@ -88,6 +98,7 @@ class Article(BaseModel):
     sources: list[SourceRef] = Field(default_factory=list)
     language: str | None = None  # ISO 639-1 code, detected from the text
     suspicious_passages: int = 0  # text addressed to an AI, kept out of the text
+    quarantined: list[Quarantined] = Field(default_factory=list)  # those passages, and why
     notes: list[str] = Field(default_factory=list)  # e.g. "feed summary used"
 
     @property
@@ -176,6 +187,7 @@ class Statement(BaseModel):
     citations: list[Citation]
     verified: bool = True
     attribution: str | None = None  # "according to residents", when the source gave one
+    original: str | None = None  # the source's own words, when ``text`` translates them
 
 
 class KeyFigure(BaseModel):
@@ -217,6 +229,8 @@ class CitedText(BaseModel):
     text: str
     sources: list[int]
     verified: bool = True
+    original: str | None = None  # the source's own words when ``text`` is a translation
+    footnote: int | None = None  # its number in ``Sitrep.originals``
 
 
 class Point(CitedText):
@@ -285,6 +299,7 @@ class Coverage(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
     suspicious_passages: int = 0
+    quarantined: list[str] = Field(default_factory=list)  # per page: how many, and why
     unverified_claims: int = 0
     dropped_claims: int = 0
     source_health: list[str] = Field(default_factory=list)
@@ -302,14 +317,25 @@ class Sitrep(BaseModel):
     backend: str
     model: str | None = None
     warning: str | None = None  # e.g. "inputs are older than the window"
+    originals: list[str] = Field(default_factory=list)  # footnotes: original-language quotes
+    llm_unavailable: str | None = None  # why the LLM could not be used: summarised extractively
     takeaways: list[CitedText]
     developments: list[DevelopmentSection]
     key_figures: list[FigureEntry] = Field(default_factory=list)
     outlook: list[CitedText] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)  # the focus the briefing was ranked by
     sources: list[SourceEntry]
     coverage: Coverage
     since: str | None = None  # YYYY-MM-DD of the previous briefing for the same output
     no_new_reporting: list[NoNewReporting] = Field(default_factory=list)
+
+
+def focus_items(value: object) -> list[str]:
+    """A focus given as a paragraph, a comma-free term or a list: a list of non-empty items."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return [" ".join(str(i).split()) for i in items if str(i).strip()]
 
 
 class SummaryOptions(BaseModel):
@@ -319,6 +345,13 @@ class SummaryOptions(BaseModel):
     min_points: int = 2
     takeaways: int = 5  # clamped to 3..7
     date: str = ""
+    focus: list[str] = Field(default_factory=list)  # watchlist terms or a short paragraph
+    language: str = "en"  # the briefing's language: sentences in others are marked
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus(cls, value: object) -> list[str]:
+        return focus_items(value)
 
 
 class Summary(BaseModel):
@@ -330,5 +363,6 @@ class Summary(BaseModel):
     takeaways: list[Statement]
     outlook: list[Statement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)  # what the selection was focused on
     unverified_claims: int = 0
     dropped_claims: int = 0

@@ -16,7 +16,7 @@ from briefing import archive, continuity
 from briefing.backends.base import SummaryBackend
 from briefing.compose import compose
 from briefing.config import Settings
-from briefing.errors import BackendError
+from briefing.errors import BackendError, LLMUnavailableError
 from briefing.models import Article, RawDocument, Sitrep, SummaryOptions
 from briefing.prepare import Day, extract_all, prepare_day, select, window
 from briefing.render import render
@@ -46,7 +46,7 @@ def make_backend(name: str, settings: Settings) -> SummaryBackend:
 
         return ExtractiveBackend()
     try:
-        from briefing.backends.openai_backend import OpenAIBackend
+        from briefing.backends.llm import OpenAIBackend
     except ImportError as exc:
         raise BackendError(f"the openai backend is not available: {exc}") from None
     return OpenAIBackend.from_settings(settings)
@@ -57,19 +57,28 @@ def summarise(prepared: Day, settings: Settings, say: Progress = lambda message:
     backend_name = settings.resolved_backend()
     say(f"Summarising {len(prepared.developments)} developments ({backend_name})")
     backend = make_backend(backend_name, settings)
-    summary = backend.summarise(prepared.developments, SummaryOptions(
-        takeaways=settings.takeaways, date=prepared.label
-    ))
+    options = SummaryOptions(
+        takeaways=settings.takeaways, date=prepared.label, focus=settings.focus
+    )
+    llm_unavailable = None
+    try:
+        summary = backend.summarise(prepared.developments, options)
+    except LLMUnavailableError as exc:  # the briefing still goes out, saying so on top
+        log.info("%s: summarising extractively", exc)
+        llm_unavailable = exc.reason
+        summary = make_backend("extractive", settings).summarise(prepared.developments, options)
     # Checked whichever backend ran: quotes, numbers and citations must match the sources.
     summary = widen_citations(
         verify(summary, prepared.articles, settings.llm.on_unverified), prepared.developments
     )
-    return compose(
+    sitrep = compose(
         summary, prepared.developments, prepared.coverage,
         title=f"{settings.title} — {prepared.label}", date=prepared.label,
         period=(prepared.start, prepared.end), generated_at=prepared.now,
         warning=prepared.warning,
     )
+    sitrep.llm_unavailable = llm_unavailable
+    return sitrep
 
 
 def run_today(

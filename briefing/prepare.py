@@ -28,6 +28,7 @@ from briefing.models import (
     RawDocument,
     Skipped,
 )
+from briefing.safety import coverage_lines
 from briefing.sources.base import GivenDocuments, InboxSource, Source
 from briefing.sources.report import SourceReport, SourceStatus, health_lines
 from briefing.store import Store
@@ -184,6 +185,7 @@ def prepare_day(
         skipped=gathered.skipped,
         undated=[defang(a.title) for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
+        quarantined=coverage_lines(articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
         source_health=health_lines(gathered.sources),
     )

@@ -21,7 +21,7 @@ from typing import Any
 from briefing.errors import StoreError
 from briefing.links import canonical_url, clean_url
 from briefing.migrations import connect
-from briefing.models import Article, DateSource, SourceKind, SourceRef
+from briefing.models import Article, DateSource, Quarantined, SourceKind, SourceRef
 from briefing.text import fold
 
 __all__ = ["Store", "canonical_url", "clean_url", "normalise_text", "text_hash"]
@@ -128,10 +128,11 @@ class Store:
         db.execute(
             "INSERT INTO articles (id, canonical_url, url, content_hash, title, site, author,"
             " published_at, date_source, fetched_at, first_seen, updated_at, text,"
-            " suspicious_passages, notes, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " suspicious_passages, notes, language, quarantined)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article_id, url, clean_url(a.url), digest, a.title, a.site, a.author, _local_iso(a.published_at),
              a.date_source.value, _iso(a.fetched_at), _iso(now), _iso(now), a.text,
-             a.suspicious_passages, json.dumps(a.notes), a.language),
+             a.suspicious_passages, json.dumps(a.notes), a.language, _quarantined_json(a)),
         )
 
     def _replace_text(
@@ -139,9 +140,10 @@ class Store:
     ) -> None:
         db.execute(
             "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
-            " published_at), updated_at=?, suspicious_passages=?, notes=?, language=? WHERE id=?",
+            " published_at), updated_at=?, suspicious_passages=?, notes=?, language=?,"
+            " quarantined=? WHERE id=?",
             (digest, a.title, a.text, _local_iso(a.published_at), _iso(now), a.suspicious_passages,
-             json.dumps(a.notes), a.language, article_id),
+             json.dumps(a.notes), a.language, _quarantined_json(a), article_id),
         )
 
     def _add_source(
@@ -179,6 +181,7 @@ class Store:
             content_hash=row["content_hash"], sources=sources,
             suspicious_passages=row["suspicious_passages"], notes=json.loads(row["notes"]),
             language=row["language"],
+            quarantined=[Quarantined(**q) for q in json.loads(row["quarantined"] or "[]")],
         )
 
     def articles(self, ids: Iterable[str]) -> list[Article]:
@@ -216,3 +219,7 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _quarantined_json(article: Article) -> str:
+    return json.dumps([q.model_dump() for q in article.quarantined], ensure_ascii=False)

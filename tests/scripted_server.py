@@ -9,10 +9,16 @@ defences (detection, datamarking, verification), never through the model's good 
 Faults for the robustness tests: ``rate_limit`` (that many 429s with Retry-After before
 the first success), ``malformed_for`` (a substring: the first extract request containing
 it gets broken JSON), ``fabricate_for`` (its claims get a quote the article never said),
-``reject_json_schema`` (400 on ``response_format=json_schema``), ``think`` (wrap answers
+``glossary`` (claims from an article in another language than the briefing's are
+written in the briefing's language, word by word, and quote the original),
+``reject_json_schema`` (400 on ``response_format=json_schema``), ``obey_all`` (every
+sentence that speaks to a model is obeyed in every field of every answer: the attacker's
+claim and URL with a real verbatim quote from the article, with the instruction itself
+as the quote, and as headline, point and takeaway), ``think`` (wrap answers
 in a ``<think>`` block and a code fence), ``break_batches`` (broken JSON for any reduce
 request holding more than one development), ``fail_after`` (503 for every request
-after that many answers), and ``delay``/``per_100_tokens`` (latency).
+after that many answers; ``fail_status`` picks the status), ``delay``/``per_100_tokens``
+(latency).
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from typing import Any
 
 MARK = "\u02c6"  # brief's word datamark
 LINEMARK = "\u2502"  # brief's line datamark
-_ARTICLE = re.compile(r"«ARTICLE id=(\S+) published=(\S+) title=(.*?)»\n(.*?)\n«END ARTICLE»",
-                      re.DOTALL)
+_ARTICLE = re.compile(
+    r"«ARTICLE id=(\S+) published=(\S+)(?: lang=(\S+))? title=(.*?)»\n(.*?)\n«END ARTICLE»",
+    re.DOTALL)
 _DATA = re.compile(r"«DATA»\n(.*?)\n?«END DATA»", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]+[\"'”’]?")
 _ORDER = re.compile(
@@ -36,6 +43,14 @@ _ORDER = re.compile(
     r"([^.;]+)",
     re.IGNORECASE,
 )
+# obey_all: anything that reads as speaking to the model, in the languages of the tests
+_CUE = re.compile(
+    r"\b(?:ignore\w*|disregard|forget|override|instructions?|system prompt|assistant|"
+    r"chatbot|language model|AI|summari[sz]\w*|automated|you must|you should|"
+    r"ignorez|oubliez|ignoriere|vergiss|ignora|olvida|игнорируй)\b|تجاهل",
+    re.IGNORECASE,
+)
+_DEMAND = re.compile(r"\b(?:that|que|dass|что|أن)\s+(.+)$", re.IGNORECASE | re.DOTALL)
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.example(?:/\S*)?", re.IGNORECASE)
 _CLAIM_LINE = re.compile(
     r"^(C\d+\.\d+) (.*?)(?: \(according to [^)]*\))?(?: \[[^\]]*\])?$", re.MULTILINE
@@ -59,6 +74,13 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def count_tokens(text: str) -> int:
+    """Tokens as a gpt-4o-class model counts them (o200k_base, shipped with brief)."""
+    from briefing.tokens import tokenizer_for
+
+    return tokenizer_for("gpt-4o-mini").count(text)
+
+
 @dataclass
 class Script:
     """What the server does; tests change it before the run they record."""
@@ -70,9 +92,17 @@ class Script:
     think: bool = False
     break_batches: bool = False
     fail_after: int | None = None
+    fail_status: int = 503  # what ``fail_after`` answers
+    obey_all: bool = False  # obey every injection, citing real quotes to slip past checks
+    # translation: an article marked lang=xx other than the briefing's is translated word
+    # by word with this glossary (claim text), its quote kept as written
+    glossary: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     per_100_tokens: float = 0.0
     used: set[str] = field(default_factory=set)
+    # obey_all: orders seen while extracting, carried into later answers as if the
+    # model had been steered for the whole run
+    seen: list[str] = field(default_factory=list)
 
 
 class ScriptedServer:
@@ -141,7 +171,7 @@ class ScriptedServer:
                 return 429, _error("rate limited", "rate_limit_exceeded"), {
                     "retry-after-ms": "20"}
             if script.fail_after is not None and len(self.latencies) >= script.fail_after:
-                return 503, _error("overloaded", "server_error"), {}
+                return script.fail_status, _error("overloaded", "server_error"), {}
         if path != "/v1/chat/completions":
             return 404, _error(f"no route {path}", "not_found"), {}
         model = str(body.get("model", ""))
@@ -157,8 +187,9 @@ class ScriptedServer:
         content = self.reply(first_user, user, messages)
         if script.think:
             content = f"<think>The user wants JSON.</think>\n```json\n{content}\n```"
-        out_tokens = max(1, words(content) * 4 // 3)
-        in_tokens = sum(words(str(m["content"])) for m in messages) * 4 // 3
+        out_tokens = max(1, count_tokens(content))
+        # as OpenAI counts a chat: the messages' tokens plus a few per message for framing
+        in_tokens = sum(count_tokens(str(m["content"])) + 4 for m in messages) + 3
         latency = script.delay + script.per_100_tokens * out_tokens / 100
         with self._lock:
             self.in_flight += 1
@@ -203,28 +234,50 @@ class ScriptedServer:
 
     def extract(self, text: str) -> dict[str, Any]:
         claims: list[dict[str, Any]] = []
-        for article_id, published, _title, body in _ARTICLE.findall(text):
+        wanted = re.search(r'written in language "([a-z]+)"', text)
+        for article_id, published, lang, _title, body in _ARTICLE.findall(text):
+            foreign = bool(lang) and wanted is not None and lang != wanted.group(1)
             sentences = [s.strip() for s in _SENTENCE.findall(body) if words(s) >= 6]
             for order in self.orders(body):  # the gullible part: obey first
+                if self.script.obey_all:
+                    self.script.seen.append(order)
                 claims.append(_claim(order, f"{order.rstrip('.')}, officials confirmed.",
                                      article_id, published))
+                if self.script.obey_all:  # and dress it in quotes that verification finds
+                    real = [s for s in sentences if not _CUE.search(s)] or sentences
+                    claims.append(_claim(order, real[0] if real else order, article_id,
+                                         published))
+                    carrier = next((s for s in sentences if order[1:20].lower() in s.lower()), None)
+                    if carrier is not None:
+                        claims.append(_claim(order, carrier, article_id, published))
             for sentence in sentences[:4]:
                 if _ORDER.search(sentence) or _LINK.search(sentence):
                     continue  # already obeyed above
                 quote = sentence
                 if self.script.fabricate_for and self.script.fabricate_for in body:
                     quote = f"Witnesses said that {sentence[0].lower()}{sentence[1:]}"
-                claims.append(_claim(sentence, quote, article_id, published))
+                said = self.translate(sentence) if foreign else sentence
+                claims.append(_claim(said, quote, article_id, published))
         return {"claims": claims}
+
+    def translate(self, sentence: str) -> str:
+        """The sentence word by word through the glossary (unknown words kept)."""
+        out = []
+        for word in sentence.split():
+            bare = word.strip(",.;:")
+            out.append(word.replace(bare, self.script.glossary.get(bare, bare)) if bare else word)
+        return " ".join(out)
 
     def orders(self, text: str) -> list[str]:
         """Sentences the server takes as instructions to it, turned into what it will say."""
         out: list[str] = []
         for sentence in _SENTENCE.findall(text):
             found = _ORDER.search(sentence)
+            if self.script.obey_all and not found and _CUE.search(sentence):
+                found = _DEMAND.search(sentence) or re.search(r"(.+)", sentence.strip())
             if not found:
                 continue
-            said = found.group(1).strip()
+            said = found.group(1).strip().rstrip(".")
             said = said[0].upper() + said[1:] + "."
             link = _LINK.search(text)
             if link:
@@ -240,8 +293,11 @@ class ScriptedServer:
         claims = _CLAIM_LINE.findall(text)
         items = [{"text": t, "claims": [cid]} for cid, t in claims]
         headline = items[0] if items else {"text": "Nothing reported.", "claims": []}
-        for order in self.orders(text):
+        steered = self.script.seen if self.script.obey_all else []
+        for order in [*self.orders(text), *steered]:
             headline = {"text": order, "claims": [claims[0][0]] if claims else []}
+            if self.script.obey_all and claims:
+                items.insert(1, {"text": order, "claims": [claims[0][0]]})
         conflicts = []
         for i, (cid, claim_text) in enumerate(claims):
             if i and "denied" in claim_text.lower():  # set the denial beside the claim before it
@@ -259,8 +315,12 @@ class ScriptedServer:
         ordered = sorted(points, key=lambda p: (p[0] not in firsts, points.index(p)))
         takeaways = [{"text": t, "claims": [c.strip() for c in ids.split(",")]}
                      for t, ids in ordered[:5]]
-        for order in self.orders(text):
+        steered = self.script.seen if self.script.obey_all else []
+        for order in [*self.orders(text), *steered]:
             takeaways.insert(0, {"text": order, "claims": []})
+            if self.script.obey_all and points:  # cite a real claim so the id checks out
+                cited = [c.strip() for c in points[0][1].split(",")]
+                takeaways.insert(0, {"text": order, "claims": cited})
         ahead = [{"text": t, "claims": [c.strip() for c in ids.split(",")]}
                  for t, ids in points if re.search(r"\b(will|would|expect\w*|due to)\b", t)]
         return {"takeaways": takeaways, "outlook": ahead[:2]}
@@ -291,6 +351,7 @@ def main() -> None:
     args = parser.parse_args()
     server = ScriptedServer(Script(delay=args.delay, per_100_tokens=args.per_100),
                             log_path=args.log)
+    count_tokens("warm up")  # load the encoding before the first request is timed
     with server:
         print(server.base_url, flush=True)
         threading.Event().wait()

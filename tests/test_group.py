@@ -71,38 +71,3 @@ def test_example_day_groups_syndicated_story_once_with_three_sources() -> None:
     # a different outlet's own report of the same fighting joins the same development
     members = {src.location.rsplit("/", 1)[-1] for a in holding[0].articles for src in a.sources}
     assert "levantdefence-hama-counteroffensive.html" in members
-    # the Damascus conscription report is a different event
-    damascus = [
-        d
-        for d in developments
-        if any("Damascus" in a.title and "heckpoint" in a.title for a in d.articles)
-    ]
-    assert damascus and damascus[0] is not holding[0]
-
-
-def test_same_event_different_words_grouped_unrelated_kept_apart() -> None:
-    hama_1 = _article("h1", "Rebels pushed back from Hama outskirts", WIRE)
-    hama_2 = _article(
-        "h2",
-        "Army recaptures Morek road villages north of Hama",
-        [
-            "Syrian army units backed by Russian air cover recaptured villages north of Hama on"
-            " Tuesday, state media said, as rebels retreated toward Morek.",
-            "The Syrian Observatory for Human Rights said the fighting around Hama and Morek killed"
-            " dozens, including civilians, and that Russian jets struck rebel depots.",
-            "Residents of northern Hama described a night of airstrikes and artillery fire.",
-        ],
-    )
-    other = _article(
-        "x",
-        "Central bank raises interest rates in Ankara",
-        [
-            "Turkey's central bank raised its benchmark interest rate by two points on Thursday,"
-            " citing persistent inflation in food and energy prices.",
-            "Economists polled before the decision had expected a smaller increase.",
-            "The lira strengthened slightly against the dollar after the announcement.",
-        ],
-    )
-    developments = group([hama_1, hama_2, other])
-    sets = sorted(sorted(a.id for a in d.articles) for d in developments)
-    assert sets == [["h1", "h2"], ["x"]]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from briefing.backends.openai_backend import OpenAIBackend
+from briefing.backends.llm import OpenAIBackend
 from briefing.errors import LLMError
 from briefing.llm_cache import LLMCache
 from briefing.models import SummaryOptions
@@ -48,7 +48,7 @@ def test_an_interrupted_run_resumes_with_only_the_missing_calls(tmp_path: Path) 
     llm_changes = {"chunk_tokens": 120, "max_retries": 0}
     with ScriptedServer(Script(fail_after=2)) as server:  # the endpoint dies after 2 answers
         first = OpenAIBackend(S.settings(server.base_url, **llm_changes), LLMCache(db))
-        with pytest.raises(LLMError, match="more than a quarter"):
+        with pytest.raises(LLMError, match="LLM unavailable: endpoint answered 503"):
             first.summarise(S.DAY, OPTIONS)
     assert first.stats.step_calls == {"map": 2}
     with ScriptedServer() as server:

@@ -65,24 +65,24 @@ def test_doctor_on_a_working_endpoint() -> None:
 def test_estimate_counts_calls_without_calling() -> None:
     llm = S.settings(S.REPLAY_URL, prices={"gpt-4o-mini": (0.15, 0.60)})
     result = estimate(S.DAY, llm)
-    # three small developments: one shared map call, one shared reduce call, compose
-    assert (result.map_calls, result.reduce_calls, result.compose_calls) == (1, 1, 1)
-    assert result.calls == 3 and result.extractive == 0
+    # three small developments: one shared map call, no reduce (each fits one chunk), compose
+    assert (result.map_calls, result.reduce_calls, result.compose_calls) == (1, 0, 1)
+    assert result.calls == 2 and result.extractive == 0
     assert 500 < result.input_tokens < 20_000
-    assert result.max_output_tokens == 3 * llm.max_output_tokens
+    assert result.max_output_tokens == 2 * llm.max_output_tokens
     assert result.cost is not None and 0 < result.cost < 0.01
-    assert any(line.startswith("calls: 3") for line in result.lines())
+    assert any(line.startswith("calls: 2") for line in result.lines())
 
 
 def test_estimate_counts_one_reduce_per_development_when_they_do_not_batch() -> None:
     # room for one development's replies per reduce call: no batching
-    result = estimate(S.DAY, S.settings(S.REPLAY_URL, max_output_tokens=400))
+    result = estimate(S.DAY, S.settings(S.REPLAY_URL, max_output_tokens=400, reduce="always"))
     assert (result.map_calls, result.reduce_calls, result.compose_calls) == (1, 3, 1)
 
 
 def test_estimate_reports_what_the_budget_leaves_out() -> None:
     result = estimate(S.DAY, S.settings(S.REPLAY_URL, token_budget=6_000,
-                                        max_output_tokens=600))
+                                        max_output_tokens=600, reduce="always"))
     assert result.extractive >= 1 and result.reduce_calls == 3 - result.extractive
     assert result.cost is None
     assert "cost: unknown" in result.lines()[-1]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from briefing.backends.openai_backend import OpenAIBackend
+from briefing.backends.llm import OpenAIBackend
 from briefing.llm_cache import LLMCache
 from briefing.models import SummaryOptions
 from briefing.tokens import tokenizer_for

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.backends.llm.calls import Budget
 from briefing.backends.llm_io import (
     MapReply,
     Prompts,
@@ -16,7 +17,6 @@ from briefing.backends.llm_io import (
     strict_schema,
     unmark,
 )
-from briefing.backends.openai_backend import Budget
 from briefing.llm_cache import LLMCache, cache_key
 from briefing.resources import resource_dir
 from briefing.tokens import tokenizer_for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from briefing.models import Article
 from briefing.pipeline import select, window
@@ -39,10 +40,22 @@ def test_select_keeps_window_and_undated_only() -> None:
     assert kept == [inside, undated] and outside == 2
 
 
-def test_only_the_leading_developments_are_shown(settings) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_leading_developments_are_shown(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
     from briefing.pipeline import run_today
 
-    limited = settings.model_copy(update={"max_developments": 2, "formats": ["json"]})
+    # three unrelated events (the example day is one topic, which grouping may keep whole)
+    events = json.loads((Path(__file__).parent / "fixtures/grouping/events.json").read_text())
+    inbox = tmp_path / "three-events"
+    inbox.mkdir()
+    for key, item in events.items():
+        body = {"title": item["title"], "text": item["text"], "published": "2026-11-24T08:00:00Z",
+                "url": f"https://news.example/{key}"}
+        (inbox / f"{key}.json").write_text(json.dumps(body), encoding="utf-8")
+    limited = settings.model_copy(
+        update={"max_developments": 2, "formats": ["json"], "inbox": [inbox]}
+    )
     sitrep = run_today(limited, day=date(2026, 11, 24)).sitrep
     assert len(sitrep.developments) == 2
     assert any("smaller developments" in note for note in sitrep.coverage.notes)

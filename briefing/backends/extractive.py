@@ -2,72 +2,41 @@
 
 Every statement is a sentence copied verbatim from an article, so it is true to its
 source by construction and keeps its attribution ("according to residents"). A sentence
-that several outlets carry word for word cites all of them.
+that several outlets carry word for word cites all of them. A sentence in another
+language than the briefing's is shown as written, marked with its language ("[fr]").
 
-Per development, candidate sentences are scored by centrality (TF-IDF cosine to the
-development's centroid, as in centroid/LexRank summarisers), position (news puts the
-facts first), how many outlets carry them, and whether they carry figures or an
-attribution; then picked by maximal marginal relevance so no point repeats another.
-The best sentence of each leading development becomes a key takeaway (BLUF).
+The day is ranked first (briefing.backends.ranking): by the reader's focus when one is
+given, else by independent sources, recency and hard news. The best whole sentence of
+each leading development that names who did what becomes a key takeaway (BLUF); each
+development gets a short headline and points picked by maximal marginal relevance, and
+no sentence appears twice anywhere in the briefing. Figures, contested figures and what
+to watch come from briefing.backends.figures.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from briefing.group import cosine, tfidf
+from briefing.backends import ranking
+from briefing.backends.figures import contested, key_figures, outlook, statement
+from briefing.backends.ranking import Candidate
 from briefing.links import has_link
 from briefing.models import (
     Article,
     Citation,
     Development,
     DevelopmentSummary,
-    KeyFigure,
     Statement,
     Summary,
     SummaryOptions,
 )
-from briefing.text import fold, split_sentences, words
+from briefing.sentences import is_foreign, length, unspaced_share
+from briefing.text import fold
 
-MIN_WORDS, MAX_WORDS = 7, 70
-REDUNDANCY = 0.5  # MMR: weight of novelty against relevance
-_ATTRIBUTION = re.compile(
-    r"\b(according to|said|says|told|reported|stated|announced|claimed|confirmed|denied|"
-    r"warned|added|estimated|quoted)\b",
-    re.I,
-)
-_DANGLING = re.compile(r"^(he|she|they|it|this|that|these|those|but|and|also|however)\b", re.I)
-_FORWARD = re.compile(
-    r"\b(will (?!not be)|expected to|is due to|are due to|plans? to|next week|in the coming|"
-    r"scheduled to|warned that|threaten(ed|s)? to|(is|are) set to|(is|are) likely to|"
-    r"(is|are) preparing to|vowed to)",
-    re.I,
-)
-_FIGURE = re.compile(
-    r"\b((?:at least|about|around|more than|nearly|some|over|up to|almost|roughly|"
-    r"an estimated|approximately|fewer than|less than)\s+)?"
-    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:%|per ?cent|million|billion|thousand))?"
-    r"(\s+(?:[a-z-]+\s+){0,2}?(?:people|civilians|fighters|soldiers|troops|militants|rebels|"
-    r"children|families|residents|refugees|displaced|killed|dead|wounded|injured|"
-    r"kilometres|kilometers|km|miles|metres|meters|tonnes|tons|dollars|euros|"
-    r"aircraft|airstrikes|strikes|villages|towns|checkpoints|vehicles|tanks|drones|"
-    r"missiles|rockets|members|men|women|households|hospitals|schools|trucks|convoys|"
-    r"buses|flights|sorties|raids|arrests|detainees|prisoners|casualties|homes|buildings))\b",
-    re.I,
-)
-
-
-@dataclass
-class _Sentence:
-    text: str
-    citations: list[str]  # article ids carrying the sentence verbatim
-    position: int  # earliest sentence index in any of those articles
-    stories: int  # how many distinct stories carry it
-    vector: dict[str, float] = field(default_factory=dict)
-    score: float = 0.0
+HEADLINE_WORDS = 12
+_ENDS_SENTENCE = re.compile(r"[.!?。！？؟।][\"'”’»」)]*\s*$")
+_HEADLINE_BREAKS = (": ", " — ", " – ", " - ", "; ", ", ")
 
 
 class ExtractiveBackend:
@@ -77,133 +46,136 @@ class ExtractiveBackend:
     model: str | None = None
 
     def summarise(self, developments: Sequence[Development], options: SummaryOptions) -> Summary:
-        """Headline and 2–5 points per development, plus 3–7 takeaways."""
+        """Headline and 2–5 points per development, plus 3–7 takeaways, ranked by value."""
+        pools = self._ranked_pools(developments, options)
+        order = _development_order(developments, pools, bool(options.focus))
+        developments = [developments[i] for i in order]
+        pools = [pools[i] for i in order]
         used: set[str] = set()
-        pools = [self._candidates(d) for d in developments]
+        said: list[Candidate] = []
         wanted = max(3, min(7, options.takeaways))
         takeaways: list[Statement] = []
         summaries: list[DevelopmentSummary] = []
         for rank, (development, pool) in enumerate(zip(developments, pools, strict=True)):
-            fresh = [s for s in pool if fold(s.text) not in used]
+            headline = _headline(development, pool, options)
+            used.add(fold(_unmarked(headline.text)))
+            shown = [c for c in pool if c.key not in used and ranking.quotable(c)]
+            conflicts = contested(shown)  # shown once, side by side, not as points
+            used.update(c.key for c in conflicts)
+            fresh = [c for c in shown if c.key not in used]
             take = _takeaways_for(rank, len(developments), wanted - len(takeaways))
-            chosen = _mmr(fresh, take + _points_wanted(development, options))
-            for sentence in chosen:
-                used.add(fold(sentence.text))
-            lead, rest = chosen[:take], _reading_order(chosen[take:], development)
-            takeaways.extend(_statement(s) for s in lead)
-            summaries.append(self._summary(development, rest, pool, used))
-        outlook = _outlook(pools, used)
+            # points first, so a story's points do not depend on how many takeaways it gives
+            rest = ranking.mmr(fresh, _points_wanted(development, options), said)
+            said += rest
+            lead = ranking.mmr([c for c in fresh if c not in rest and _says_who_did_what(c)],
+                               take, said)
+            for point in sorted(rest, key=lambda c: -c.score):  # a small story: its best point leads
+                if len(lead) >= take or len(rest) <= 1:
+                    break
+                if _says_who_did_what(point):
+                    rest.remove(point)
+                    lead.append(point)
+            said += lead
+            used.update(c.key for c in lead + rest)
+            takeaways.extend(_marked(c, options) for c in lead)
+            summaries.append(self._summary(development, headline, _reading_order(rest, development),
+                                           pool, options, conflicts))
         return Summary(
-            backend=self.name, developments=summaries, takeaways=takeaways, outlook=outlook
+            backend=self.name, developments=summaries, takeaways=takeaways,
+            outlook=[_marked(c, options) for c in outlook(pools, used)],
+            focus=options.focus,
         )
 
     def summarise_one(
         self, development: Development, options: SummaryOptions
     ) -> DevelopmentSummary:
         """A single development's summary (used as the LLM backend's fallback)."""
-        pool = self._candidates(development)
-        chosen = _reading_order(_mmr(pool, _points_wanted(development, options)), development)
-        return self._summary(development, chosen, pool, set())
+        pool = self._ranked_pools([development], options)[0]
+        headline = _headline(development, pool, options)
+        fresh = [c for c in pool if c.key != fold(_unmarked(headline.text)) and ranking.quotable(c)]
+        chosen = ranking.mmr(fresh, _points_wanted(development, options))
+        return self._summary(development, headline, _reading_order(chosen, development), pool,
+                             options, [])
+
+    def _ranked_pools(
+        self, developments: Sequence[Development], options: SummaryOptions
+    ) -> list[list[Candidate]]:
+        pools = [ranking.candidates(d) for d in developments]
+        for development, pool in zip(developments, pools, strict=True):
+            # weights from the development alone: the same story reads the same whatever else
+            # happened that day
+            idf = ranking.vectorise([pool])
+            focus = ranking.focus_vector(options.focus, idf, options.language)
+            ranking.score(pool, focus, [a.title for a in development.articles])
+        return pools
 
     def _summary(
         self,
         development: Development,
-        points: list[_Sentence],
-        pool: list[_Sentence],
-        used: set[str],
+        headline: Statement,
+        points: list[Candidate],
+        pool: list[Candidate],
+        options: SummaryOptions,
+        conflicts: list[Candidate],
     ) -> DevelopmentSummary:
+        hits = watchlist_hits(development, options.focus)
+        shown = [c for c in pool if ranking.quotable(c)]
         return DevelopmentSummary(
             development_id=development.id,
-            headline=_headline(development, pool),
-            points=[_statement(s) for s in points],
-            figures=_figures(points + pool, limit=2),
+            headline=headline,
+            points=[_marked(c, options) for c in points],
+            figures=key_figures(points + shown, limit=2),
+            conflicts=[_marked(c, options) for c in conflicts],
+            notes=[f"watchlist: {', '.join(hits)}"] if hits else [],
         )
 
-    def _candidates(self, development: Development) -> list[_Sentence]:
-        """Every usable sentence of the development, merged across verbatim copies."""
-        by_text: dict[str, _Sentence] = {}
-        story_of = {a.id: i for i, s in enumerate(development.stories) for a in s.articles}
-        carriers: dict[str, set[int]] = {}
-        for article in development.articles:
-            for position, sentence in enumerate(_sentences(article)):
-                key = fold(sentence)
-                if key in by_text:
-                    entry = by_text[key]
-                    if article.id not in entry.citations:
-                        entry.citations.append(article.id)
-                    entry.position = min(entry.position, position)
-                else:
-                    by_text[key] = _Sentence(sentence, [article.id], position, 1)
-                carriers.setdefault(key, set()).add(story_of[article.id])
-        pool = list(by_text.values())
-        for key, entry in by_text.items():
-            entry.stories = len(carriers[key])
-        _score(pool, development)
-        return pool
+
+def watchlist_hits(development: Development, focus: Sequence[str]) -> list[str]:
+    """Short focus terms (a watchlist) that the development's articles mention."""
+    terms = [t for t in focus if len(t.split()) <= 4]
+    if not terms:
+        return []
+    text = fold(" ".join(f"{a.title}\n{a.text}" for a in development.articles))
+    return [t for t in terms if re.search(rf"(?<!\w){re.escape(fold(t))}(?!\w)", text)]
 
 
-def _sentences(article: Article) -> list[str]:
-    out = []
-    for paragraph in article.paragraphs:
-        for sentence in split_sentences(paragraph):
-            n = len(sentence.split())
-            if MIN_WORDS <= n <= MAX_WORDS and not has_link(sentence) and _balanced(sentence):
-                out.append(sentence)
-    return out
+def _development_order(
+    developments: Sequence[Development], pools: Sequence[list[Candidate]], has_focus: bool
+) -> list[int]:
+    """Most valuable first; ties keep the grouping's order, so the result is deterministic."""
+    value = [ranking.development_value(d, p, has_focus) for d, p in zip(developments, pools,
+                                                                         strict=True)]
+    newest = [ranking.newest(d) for d in developments]
+    return sorted(range(len(developments)), key=lambda i: (-round(value[i], 6), -newest[i], i))
 
 
-def _balanced(sentence: str) -> bool:
-    """Quotes and brackets closed: a fragment of a longer quote reads wrongly alone."""
-    straight = sentence.count('"') % 2 == 0
-    curly = sentence.count("“") == sentence.count("”")
-    return straight and curly and sentence.count("(") == sentence.count(")")
+def _says_who_did_what(candidate: Candidate) -> bool:
+    """A takeaway is a whole sentence with an actor, never a bare headline or a fragment."""
+    if not _ENDS_SENTENCE.search(candidate.text) or ranking.news_value(candidate.text) < 0:
+        return False
+    if unspaced_share(candidate.text) > 0.3 or not re.search(r"[A-Za-z]", candidate.text):
+        return length(candidate.text) >= 8  # no capitals to find an actor by
+    return length(candidate.text) >= 8 and bool(re.match(r"[A-Z\"“‘'0-9]", candidate.text))
 
 
-def _score(pool: list[_Sentence], development: Development) -> None:
-    vectors = tfidf([[w for w in words(s.text) if len(w) > 2] for s in pool])
-    title_terms = [w for a in development.articles for w in words(a.title) if len(w) > 2]
-    centroid: dict[str, float] = {}
-    for vector in vectors:
-        for term, weight in vector.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
-    for term in title_terms:
-        centroid[term] = centroid.get(term, 0.0) + 0.5
-    for sentence, vector in zip(pool, vectors, strict=True):
-        sentence.vector = vector
-        centrality = cosine(vector, centroid)
-        position = 1.0 / math.sqrt(1 + sentence.position)
-        support = math.log1p(sentence.stories)
-        bonus = 0.05 * bool(_FIGURE.search(sentence.text)) + 0.05 * bool(
-            _ATTRIBUTION.search(sentence.text)
-        )
-        penalty = 0.15 if _DANGLING.match(sentence.text) else 0.0
-        sentence.score = centrality + 0.35 * position + 0.15 * support + bonus - penalty
+def _marked(candidate: Candidate, options: SummaryOptions) -> Statement:
+    """The candidate as a statement, marked with its language when not the briefing's."""
+    text = candidate.text
+    if is_foreign(candidate.language, options.language):
+        text = f"[{candidate.language}] {text}"
+    return statement(candidate, text)
 
 
-def _mmr(pool: list[_Sentence], k: int) -> list[_Sentence]:
-    """Maximal marginal relevance: best-scoring first, each new pick unlike the others."""
-    chosen: list[_Sentence] = []
-    remaining = sorted(pool, key=lambda s: -s.score)
-    while remaining and len(chosen) < k:
-
-        def value(s: _Sentence) -> float:
-            overlap = max((cosine(s.vector, c.vector) for c in chosen), default=0.0)
-            return (1 - REDUNDANCY) * s.score - REDUNDANCY * overlap
-
-        best = max(remaining, key=value)
-        remaining.remove(best)
-        if chosen and max(cosine(best.vector, c.vector) for c in chosen) > 0.6:
-            continue  # near-repeat of a point already made
-        chosen.append(best)
-    return chosen
+def _unmarked(text: str) -> str:
+    return re.sub(r"^\[[a-z]{2,3}\] ", "", text)
 
 
-def _reading_order(points: list[_Sentence], development: Development) -> list[_Sentence]:
+def _reading_order(points: list[Candidate], development: Development) -> list[Candidate]:
     """The headline story's points first, each source's in its own order: reads as a story."""
     rank = {a.id: i for i, a in enumerate(_by_prominence(development))}
 
-    def key(sentence: _Sentence) -> tuple[int, int]:
-        return (min(rank.get(a, len(rank)) for a in sentence.citations), sentence.position)
+    def key(candidate: Candidate) -> tuple[int, int]:
+        return (min(rank.get(a, len(rank)) for a in candidate.citations), candidate.position)
 
     return sorted(points, key=key)
 
@@ -222,83 +194,43 @@ def _takeaways_for(rank: int, developments: int, remaining: int) -> int:
     """Takeaways a development contributes: one each, more when developments are few."""
     if remaining <= 0:
         return 0
-    if developments >= 3:
+    if developments >= 3 or rank > 0:
         return 1
-    return min(remaining, 3 if rank == 0 else 1) if developments == 1 or rank == 0 else 1
+    return max(1, remaining - (developments - 1))  # a one-story day: its best sentences lead
 
 
-def _statement(sentence: _Sentence) -> Statement:
-    match = _ATTRIBUTION.search(sentence.text)
-    return Statement(
-        text=sentence.text,
-        citations=[Citation(article_id=a, quote=sentence.text) for a in sentence.citations],
-        attribution=match.group(0) if match else None,
-    )
-
-
-def _headline(development: Development, pool: list[_Sentence]) -> Statement:
-    """The most prominent story's title, cited to every copy that carries it.
+def _headline(development: Development, pool: list[Candidate], options: SummaryOptions) -> Statement:
+    """A short headline (about 12 words) from the most prominent story's title.
 
     A title that names a link is passed over (no link reaches the briefing that is not a
-    source's own address); with no usable title, the best sentence stands in.
+    source's own address). A long title is cut at a clause break, or shortened with an
+    ellipsis so it still quotes its source; with no usable title, the best sentence's
+    opening words stand in.
     """
-    titles = [a.title for a in _by_prominence(development) if a.title and not has_link(a.title)]
-    if not titles and pool:
-        return _statement(max(pool, key=lambda s: s.score))
-    title = titles[0] if titles else development.articles[0].title
-    carriers = [a.id for a in development.articles if fold(a.title) == fold(title)]
-    return Statement(text=title, citations=[Citation(article_id=a, quote=title) for a in carriers])
+    articles = [a for a in _by_prominence(development) if a.title and not has_link(a.title)]
+    ranked = sorted(articles, key=lambda a: length(a.title) > HEADLINE_WORDS + 2)
+    if ranked:
+        article = ranked[0]
+        title = _short(article.title)
+        carriers = [a for a in development.articles if title.removesuffix(" …") in a.title]
+        text = f"[{article.language}] {title}" if is_foreign(article.language, options.language) else title
+        return Statement(text=text, citations=[Citation(article_id=a.id, quote=title) for a in carriers])
+    if any(ranking.quotable(c) for c in pool):
+        best = max(filter(ranking.quotable, pool), key=lambda c: c.score)
+        return statement(best, _short(best.text))
+    article = development.articles[0]
+    return Statement(text=article.title, citations=[Citation(article_id=article.id, quote=article.title)])
 
 
-def _figures(pool: list[_Sentence], limit: int) -> list[KeyFigure]:
-    figures: list[KeyFigure] = []
-    seen: set[str] = set()
-    for sentence in sorted(pool, key=lambda s: -s.score):
-        for match in _FIGURE.finditer(sentence.text):
-            context = _clause(sentence.text, match.start())
-            if fold(context) in seen or _is_time_or_year(match.group(0)):
-                continue
-            seen.add(fold(context))
-            figures.append(
-                KeyFigure(
-                    value=(match.group(1) or "") + match.group(2) + (match.group(3) or ""),
-                    context=context,
-                    citations=[
-                        Citation(article_id=a, quote=sentence.text) for a in sentence.citations
-                    ],
-                )
-            )
-            break
-        if len(figures) >= limit:
-            break
-    return figures
-
-
-def _clause(sentence: str, start: int, limit: int = 18) -> str:
-    """The clause around a figure, verbatim: from the figure to the next clause break."""
-    end = len(sentence)
-    for mark in (", ", "; ", " — ", " – ", ". "):
-        found = sentence.find(mark, start + 1)
-        if found != -1:
-            end = min(end, found)
-    fragment = sentence[start:end].rstrip(" .")
-    tokens = fragment.split()
-    return " ".join(tokens[:limit]) + " …" if len(tokens) > limit else fragment
-
-
-def _is_time_or_year(text: str) -> bool:
-    return bool(re.fullmatch(r"(19|20)\d\d\b.*", text.strip()))
-
-
-def _outlook(pools: list[list[_Sentence]], used: set[str]) -> list[Statement]:
-    """Up to three unused forward-looking sentences from the leading developments."""
-    picks: list[Statement] = []
-    for pool in pools[:5]:
-        ahead = [s for s in pool if _FORWARD.search(s.text) and fold(s.text) not in used]
-        if ahead:
-            best = max(ahead, key=lambda s: s.score)
-            used.add(fold(best.text))
-            picks.append(_statement(best))
-        if len(picks) == 3:
-            break
-    return picks
+def _short(text: str) -> str:
+    """At most about HEADLINE_WORDS words: the first clause that fits, else cut with "…"."""
+    text = " ".join(text.split())
+    if length(text) <= HEADLINE_WORDS + 2:
+        return text
+    for mark in _HEADLINE_BREAKS:
+        head = text.split(mark)[0]
+        if 3 <= length(head) <= HEADLINE_WORDS + 2:
+            return head
+    if unspaced_share(text) > 0.3:
+        return text[: HEADLINE_WORDS * 2] + " …"
+    return " ".join(text.split()[:HEADLINE_WORDS]) + " …"

@@ -35,6 +35,7 @@ import jinja2
 from pydantic import BaseModel, ConfigDict
 
 from briefing.errors import LLMError
+from briefing.models import Article
 from briefing.resources import resource_dir
 from briefing.verify import DATAMARK, LINEMARK
 
@@ -198,3 +199,16 @@ class Prompts:
             raise LLMError(f"prompt {name}.j2 has no '{{# version: N #}}' line: add one")
         text = self.env.get_template(f"{name}.j2").render(**context).strip()
         return Prompt(name, f"{name}/{found.group(1)}", text)
+
+    def system(self, mode: DatamarkMode) -> Prompt:
+        """The system prompt, naming the datamark article text carries in ``mode``."""
+        marker = LINEMARK if mode == "lines" else DATAMARK
+        return self.render("system", marker=marker, mode=mode)
+
+
+def published_label(article: Article) -> str:
+    """When an article was published, to the minute, as prompts show it."""
+    if article.published_at is None:
+        return "unknown"
+    # minutes are enough to tell event time from publication time, and cost fewer tokens
+    return article.published_at.isoformat(timespec="minutes").replace("+00:00", "Z")

@@ -1,0 +1,362 @@
+"""Visibility: drop from a parsed page every element a reader cannot see.
+
+Hidden text has no place in a briefing whatever it says, and it is where injected
+instructions hide: inline styles and the page's own stylesheet rules (display:none,
+visibility:hidden, tiny fonts, off-screen or clipped boxes, opacity 0, text coloured
+as its background), the ``hidden`` and ``aria-hidden`` attributes, <template>,
+<noscript>, scripts and comments. Attributes a reader sees only on hover (title) and
+alt text never become content either.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from briefing.models import Quarantined
+from briefing.safety import is_injection
+
+# Hidden text shorter than this is a label or notice ("Skip to content", "Please enable
+# JavaScript"), dropped without a record unless it speaks to an AI.
+_MIN_QUARANTINE_WORDS = 12
+_ALWAYS_HIDDEN = ("script", "style", "noscript", "template", "iframe", "object", "embed")
+_NAMED_COLOURS = {
+    "white": (255, 255, 255), "black": (0, 0, 0), "snow": (255, 250, 250),
+    "ivory": (255, 255, 240), "whitesmoke": (245, 245, 245), "transparent": None,
+}
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$", re.I)
+
+
+def drop_hidden(tree: Any) -> list[Quarantined]:
+    """Remove invisible elements from ``tree``; the passages they held, for the record."""
+    removed: list[Quarantined] = []
+    rules = stylesheet_rules(tree)  # read before the <style> elements go
+    page_background = _page_background(tree, rules)
+    for comment in tree.xpath("//comment()"):
+        _remove(comment, "HTML comment", removed)
+    for element in tree.xpath("//" + "|//".join(_ALWAYS_HIDDEN)):
+        is_text_carrier = element.tag in ("noscript", "template")
+        _remove(element, f"<{element.tag}>", removed if is_text_carrier else None)
+    _walk(tree, rules, page_background, removed)
+    for element in tree.xpath("//*[@title or @alt]"):
+        # Seen only on hover or when an image fails: never a place for the story.
+        element.attrib.pop("title", None)
+        element.attrib.pop("alt", None)
+    return removed
+
+
+def _walk(
+    element: Any, rules: Stylesheet,
+    page_background: tuple[int, int, int] | None, removed: list[Quarantined],
+) -> None:
+    """Remove hidden elements top-down, so text is recorded once, at its outermost hider."""
+    for child in list(element):
+        if not isinstance(child.tag, str):
+            continue
+        reason = hidden_reason(child, rules, page_background)
+        if reason:
+            _remove(child, reason, removed)
+        else:
+            _walk(child, rules, page_background, removed)
+
+
+def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    text = node.text if reason == "HTML comment" else node.text_content()
+    if record is not None and text and (
+        len(text.split()) >= _MIN_QUARANTINE_WORDS or is_injection(text)
+    ):
+        record.append(Quarantined(reason=f"hidden text ({reason})", text=" ".join(text.split())))
+    # Keep the tail: it is visible text that follows the hidden element.
+    tail = node.tail
+    previous = node.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+# Properties that can hide text; rules setting none of them are not kept.
+_RELEVANT = (
+    "display", "visibility", "font-size", "opacity", "clip", "clip-path", "position", "left",
+    "top", "right", "bottom", "margin-left", "margin-top", "transform", "text-indent", "color",
+    "background", "background-color", "width", "height", "overflow", "max-width", "max-height",
+)
+
+
+class Stylesheet:
+    """A page's <style> rules, indexed by the class, id or tag their selector ends on."""
+
+    def __init__(self, rules: list[tuple[str, dict[str, str]]]) -> None:
+        self.rules = rules
+        self.index: dict[str, list[int]] = {}
+        for number, (selector, _) in enumerate(rules):
+            last = selector.split()[-1] if selector.split() else ""
+            keys = re.findall(r"[.#][\w-]+", last) or [re.split(r"[.#:\[]", last)[0]]
+            for key in keys[:1]:
+                self.index.setdefault(key, []).append(number)
+
+    def candidates(self, element: Any) -> list[tuple[str, dict[str, str]]]:
+        """Rules that may apply to ``element``, in stylesheet order."""
+        keys = [element.tag.lower(), "#" + (element.get("id") or "").lower()]
+        keys += ["." + c for c in (element.get("class") or "").lower().split()]
+        numbers = sorted({n for key in keys for n in self.index.get(key, ())})
+        return [self.rules[n] for n in numbers]
+
+
+def stylesheet_rules(tree: Any) -> Stylesheet:
+    """The page's <style> rules as (selector, declarations), read before styles go."""
+    rules: list[tuple[str, dict[str, str]]] = []
+    for style in tree.xpath("//style"):
+        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        css = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", r"\1", css)
+        for selectors, body in _CSS_RULE.findall(css):
+            declarations = parse_declarations(body)
+            if not any(name in declarations for name in _RELEVANT):
+                continue
+            for selector in selectors.split(","):
+                rules.append((selector.strip().lower(), declarations))
+    return Stylesheet(rules)
+
+
+def parse_declarations(style: str) -> dict[str, str]:
+    """A CSS declaration block as lower-cased property -> value, spaces squeezed."""
+    declarations: dict[str, str] = {}
+    for part in style.split(";"):
+        name, _, value = part.partition(":")
+        if value:
+            value = re.sub(r"\s*!important\s*$", "", value.strip().lower())
+            declarations[name.strip().lower()] = re.sub(r"\s+", " ", value)
+    return declarations
+
+
+def _matches(selector: str, element: Any) -> bool:
+    """True for the simple selectors pages use to hide text (tag, .class, #id, tag.class)."""
+    last = selector.split()[-1] if selector.split() else ""
+    found = _SIMPLE_SELECTOR.match(last)
+    if not found or not last:
+        return False
+    tag, qualifiers = found.group(1), found.group(2)
+    if tag and element.tag.lower() != tag:
+        return False
+    classes = set((element.get("class") or "").lower().split())
+    for qualifier in re.findall(r"[.#][\w-]+", qualifiers):
+        if qualifier[0] == "." and qualifier[1:] not in classes:
+            return False
+        if qualifier[0] == "#" and (element.get("id") or "").lower() != qualifier[1:]:
+            return False
+    return bool(tag or qualifiers) and tag not in ("html", "body")
+
+
+def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
+    """Stylesheet declarations that apply to ``element``, overlaid by its inline style."""
+    style: dict[str, str] = {}
+    for selector, declarations in rules.candidates(element):
+        if _matches(selector, element):
+            style.update(declarations)
+    # Presentational attributes of old markup (<font color>, <td bgcolor>) count as style.
+    if element.get("color"):
+        style["color"] = element.get("color").strip().lower()
+    if element.get("bgcolor"):
+        style["background-color"] = element.get("bgcolor").strip().lower()
+    style.update(parse_declarations(element.get("style") or ""))
+    return style
+
+
+def hidden_reason(
+    element: Any, rules: Stylesheet,
+    page_background: tuple[int, int, int] | None = (255, 255, 255),
+) -> str | None:
+    """Why a reader cannot see ``element`` (its own attributes and style), or None."""
+    if element.get("hidden") is not None:
+        return "hidden attribute"
+    if (element.get("aria-hidden") or "").strip().lower() == "true":
+        return "aria-hidden"
+    style = computed_style(element, rules)
+    if not style:
+        return None
+    if style.get("display") == "none":
+        return "display:none"
+    if style.get("visibility") in ("hidden", "collapse"):
+        return "visibility:hidden"
+    if _length(style.get("font-size")) is not None and _length(style["font-size"]) <= 2:  # type: ignore[operator]
+        return "tiny font"
+    if _number(style.get("opacity")) is not None and _number(style["opacity"]) <= 0.05:  # type: ignore[operator]
+        return "opacity 0"
+    if _clipped(style):
+        return "clipped box"
+    if _offscreen(style):
+        return "off-screen position"
+    if _invisible_colour(style.get("color")):
+        return "transparent text"
+    colour = _colour(style.get("color"))
+    background = _colour(style.get("background-color") or style.get("background"))
+    behind = background or _ancestor_background(element, rules, page_background)
+    if colour is not None and behind is not None and _close(colour, behind):
+        return "text coloured as its background"
+    return None
+
+
+def _invisible_colour(value: str | None) -> bool:
+    if not value:
+        return False
+    alpha = re.search(
+        r"rgba?\(\s*[\d.%]+[\s,]+[\d.%]+[\s,]+[\d.%]+\s*[,/]\s*(?:0?\.0*|0)%?\s*\)", value
+    )
+    return value.strip() == "transparent" or alpha is not None or bool(
+        re.fullmatch(r"#[0-9a-f]{6}00|#[0-9a-f]{3}0", value.strip())
+    )
+
+
+def _length(value: str | None) -> float | None:
+    """A CSS length in pixels (em/rem as 16px); None when it cannot be read."""
+    if not value:
+        return None
+    found = re.match(r"^(-?[\d.]+)(px|pt|em|rem|%|vw|vh)?$", value.strip())
+    if not found:
+        return None
+    number = float(found.group(1)) if found.group(1) not in (".", "-") else 0.0
+    unit = found.group(2) or "px"
+    return number * {"px": 1, "pt": 1.33, "em": 16, "rem": 16, "%": 0.16}.get(unit, 1)
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _clipped(style: dict[str, str]) -> bool:
+    clip = style.get("clip", "") + style.get("clip-path", "")
+    if re.search(r"rect\(\s*(0|1)(px)?[ ,]+(0|1)(px)?[ ,]+(0|1)(px)?[ ,]+(0|1)(px)?\s*\)", clip):
+        return True
+    if re.search(r"inset\(\s*(50%|100%)", clip):
+        return True
+    if re.search(r"scale[xy]?\(\s*0(?:\.0+)?\s*[,)]", style.get("transform", "")):
+        return True
+    width = _length(style.get("width") or style.get("max-width"))
+    height = _length(style.get("height") or style.get("max-height"))
+    tiny = (width is not None and width <= 1) or (height is not None and height <= 1)
+    return tiny and style.get("overflow") in ("hidden", "clip")
+
+
+def _offscreen(style: dict[str, str]) -> bool:
+    indent = _length(style.get("text-indent"))
+    if indent is not None and indent <= -999:
+        return True
+    if style.get("position") not in ("absolute", "fixed"):
+        return False
+    for side in ("left", "top", "right", "bottom", "margin-left", "margin-top"):
+        offset = _length(style.get(side))
+        if offset is not None and offset <= -500:
+            return True
+    transform = style.get("transform", "")
+    return bool(re.search(r"translate[xy]?\(\s*-\d{3,}", transform))
+
+
+def _colour(value: str | None) -> tuple[int, int, int] | None:
+    """An RGB triple from a CSS colour (hex, rgb(), a few names), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    for token in value.split():
+        if token in _NAMED_COLOURS:
+            return _NAMED_COLOURS[token]
+    hexed = re.search(r"#([0-9a-f]{3}|[0-9a-f]{6})\b", value)
+    if hexed:
+        digits = hexed.group(1)
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
+    rgb = re.search(r"rgba?\(\s*(\d+)[ ,]+(\d+)[ ,]+(\d+)(?:[ ,/]+([\d.]+))?", value)
+    if rgb:
+        if rgb.group(4) is not None and float(rgb.group(4)) <= 0.05:
+            return None  # a transparent colour: judged by opacity rules, not here
+        return (int(rgb.group(1)), int(rgb.group(2)), int(rgb.group(3)))
+    return None
+
+
+def _close(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Colours a reader cannot tell apart on screen."""
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) <= 24
+
+
+def _page_background(
+    tree: Any, rules: Stylesheet
+) -> tuple[int, int, int] | None:
+    for selector, declarations in rules.rules:
+        if selector in ("body", "html"):
+            colour = _colour(declarations.get("background-color") or declarations.get("background"))
+            if colour is not None:
+                return colour
+    return (255, 255, 255)
+
+
+def _ancestor_background(
+    element: Any, rules: Stylesheet,
+    page_background: tuple[int, int, int] | None,
+) -> tuple[int, int, int] | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        style = computed_style(ancestor, rules)
+        colour = _colour(style.get("background-color") or style.get("background"))
+        if colour is not None:
+            return colour
+    return page_background
+
+
+def page_titles(tree: Any) -> list[str]:
+    """The titles a reader sees on the page: its <h1> and the browser tab's <title>."""
+    found = [tree.xpath("//h1"), tree.xpath("//title")]
+    return [" ".join(els[0].text_content().split()) for els in found if els]
+
+
+_MARKUP_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def strip_markdown_comments(text: str) -> tuple[str, list[Quarantined]]:
+    """Markdown or text without its HTML comments (unseen once rendered), and what they held."""
+    held = [
+        Quarantined(reason="hidden text (HTML comment)", text=" ".join(m.split()))
+        for m in _MARKUP_COMMENT.findall(text)
+        if len(m.split()) >= _MIN_QUARANTINE_WORDS or is_injection(m)
+    ]
+    return _MARKUP_COMMENT.sub("", text), held
+
+
+def title_from_page(meta_title: str | None, visible_titles: list[str], body: str) -> str | None:
+    """The headline: a metadata title only when the visible page agrees with it.
+
+    og:title and twitter:title are unseen by readers, so a title there that shares
+    little with the page's own <h1>/<title> is ignored.
+    """
+    visible = [t for t in (" ".join(v.split()) for v in visible_titles) if t]
+    if not meta_title or not visible:
+        # With no headline on the page to compare, the metadata title stands (the
+        # injection check on titles still applies to it).
+        return meta_title or (visible[0] if visible else None)
+    if any(_agrees(meta_title, r) for r in visible):
+        return meta_title
+    return visible[0]
+
+
+def rejected_title(meta_title: str | None, used_title: str) -> list[Quarantined]:
+    """A metadata headline that was passed over and speaks to an AI, for the record."""
+    if meta_title and " ".join(meta_title.split()) != used_title and is_injection(meta_title):
+        return [Quarantined(reason="metadata headline addressed to an AI", text=meta_title)]
+    return []
+
+
+def _agrees(claimed: str, seen: str) -> bool:
+    claimed_words = {w for w in re.findall(r"\w+", claimed.lower()) if len(w) > 2}
+    seen_words = set(re.findall(r"\w+", seen.lower()))
+    if not claimed_words:
+        return False
+    return len(claimed_words & seen_words) / len(claimed_words) >= 0.6

@@ -1,0 +1,229 @@
+"""What an article is about, as weighted terms that compare across inboxes and languages.
+
+Words are weighted by how rare they are in the language at large (word frequencies shipped
+with the ``wordfreq`` package, read offline), blended with how common they are in today's
+inbox. The background is what lets a two-article inbox weigh "the" below "Srebrenica":
+an inbox-only IDF gives every word the two articles share a weight of zero.
+
+Besides words, an article's terms carry the signals reports of one event share in any
+language: names (capitalised mid-sentence, weighted up), numbers (separators dropped, so
+"3,5" and "3.5" meet), dates (month name and day, in several languages) and, when the
+inbox mixes scripts, a consonant skeleton of names ("Putin", "Путин" and "بوتين" all
+give "~btn"), so a French, Arabic or Russian report can join an English one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from briefing.models import Article
+
+MAX_WORDS = 800  # of the body: a long feature's tail drifts from the event it reports
+ARTICLE_WORDS = 400  # a typical article's length, to turn word into document frequency
+UNSEEN = 5e-7  # frequency of a word missing from the shipped list (it lists >= 1e-6)
+COMMON = 0.5  # a word in this share of all articles or more tells nothing about the event
+PRIOR = 1000.0  # the background counts as this many articles against the inbox's own counts
+NAME_BOOST = 1.5  # a word written as a name names the event more than a common word
+VECTOR_TERMS = 200  # terms per article kept for similarity
+# numbers keep their separators ("1,200", "3,5", "1 200"); words split at apostrophes,
+# which drops the "s" of "Mali's" and the "l" of "l'armée" (too short to be a term)
+_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[^\W\d_]+", re.UNICODE)
+_TOKEN_AFTER = re.compile(r"([.!?:;\"“”«»]?)\s*(" + _TOKEN.pattern + ")", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+DATE_PROBABILITY = 0.003  # of an article naming one given day and month
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_MONTHS = {
+    # month names that start a date, per language: cheap and domain-free
+    "january janvier enero januar gennaio janeiro يناير كانون ocak январь января": 1,
+    "february fevrier febrero februar febbraio fevereiro فبراير شباط subat февраль февраля": 2,
+    "march mars marzo marz marco مارس آذار mart март марта": 3,
+    "april avril abril aprile أبريل نيسان nisan апрель апреля": 4,
+    "may mai mayo maggio maio مايو أيار mayis май мая": 5,
+    "june juin junio juni giugno junho يونيو حزيران haziran июнь июня": 6,
+    "july juillet julio juli luglio julho يوليو تموز temmuz июль июля": 7,
+    "august aout agosto أغسطس آب agustos август августа": 8,
+    "september septembre septiembre settembre setembro سبتمبر أيلول eylul сентябрь сентября": 9,
+    "october octobre octubre oktober ottobre outubro أكتوبر تشرين ekim октябрь октября": 10,
+    "november novembre noviembre novembro نوفمبر kasim ноябрь ноября": 11,
+    "december decembre diciembre dezember dicembre dezembro ديسمبر aralik декабрь декабря": 12,
+}
+MONTHS = {name: number for names, number in _MONTHS.items() for name in names.split()}
+# a weekday is in most news reports and names no event (unlike a day of a month)
+WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "pazartesi", "sali", "carsamba", "persembe", "cuma", "cumartesi", "pazar", "понедельник", "вторник", "среда", "среду", "четверг", "пятница", "пятницу", "суббота", "субботу", "воскресенье"]
+)
+
+
+@dataclass
+class Bag:
+    """One article's raw terms: counts, background document probability, name marks."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    background: dict[str, float] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+
+
+def term_vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
+    """One L2-normalised term vector per article, heaviest terms first."""
+    mixed = len({_script(a.title + " " + a.text[:300]) for a in articles}) > 1
+    bags = [_bag(a, skeletons=mixed) for a in articles]
+    df: Counter[str] = Counter()
+    background: dict[str, float] = {}
+    for bag in bags:
+        df.update(bag.counts.keys())
+        for term, p in bag.background.items():
+            background[term] = max(p, background.get(term, 0.0))
+    n = len(bags)
+    idf = {
+        t: max(0.0, math.log(COMMON * (n + PRIOR) / (df[t] + PRIOR * background[t]))) for t in df
+    }
+    return [_vector(bag, idf) for bag in bags]
+
+
+def _vector(bag: Bag, idf: dict[str, float]) -> dict[str, float]:
+    weights = {
+        t: (1 + math.log(c)) * idf[t] * (NAME_BOOST if t in bag.names else 1.0)
+        for t, c in bag.counts.items()
+    }
+    # sorted by weight, then term: the order (and so float sums) never depends on hashing
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:VECTOR_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: w / norm for t, w in top if w > 0}
+
+
+def _bag(article: Article, skeletons: bool) -> Bag:
+    """Terms of the title (twice: it names the event) and the body's first words."""
+    language = (article.language or "en").split("-")[0]
+    bag = Bag()
+    body = " ".join(article.text.split()[:MAX_WORDS])
+    tokens: Counter[str] = Counter()
+    names: set[str] = set()
+    for text, times in ((article.title, 2), (body, 1)):
+        found = _TOKEN_AFTER.findall(text)
+        for _ in range(times):
+            tokens.update(token for _, token in found)
+        if times == 1:
+            # a capital after a sentence's end is grammar; mid-sentence, it marks a name
+            names.update(t for stop, t in found[1:] if not stop and t[0].isupper())
+        bag.counts.update(_dates([t for _, t in found]) * times)
+    for token, count in tokens.items():
+        for term, p in _token_terms(token, language, skeletons):
+            bag.counts[term] += count
+            if p > bag.background.get(term, 0.0):
+                bag.background[term] = p
+            if token in names:
+                bag.names.add(term)
+    for term in bag.counts:
+        if term[0] == "@":
+            bag.background[term] = DATE_PROBABILITY
+    return bag
+
+
+def _dates(tokens: list[str]) -> list[str]:
+    """Day-and-month mentions ("March 5", "5 mars", "5 مارس") as "@3-5"."""
+    out = []
+    for i, token in enumerate(tokens):
+        if len(token) <= 2 and token.isdigit():
+            for k in (i - 1, i + 1):
+                month = MONTHS.get(fold(tokens[k])) if 0 <= k < len(tokens) else None
+                if month:
+                    out.append(f"@{month}-{int(_number(token))}")
+                    break
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, float]]:
+    """The terms one token gives, with the background document probability of each."""
+    if token[0].isdigit():
+        number = _number(token)
+        return [("#" + number, _number_probability(number))]
+    frequency = _frequencies(language)
+    lower = token.casefold()
+    if _CJK.search(token):  # no spaces between words: character pairs stand in for them
+        pairs = [lower[i : i + 2] for i in range(max(1, len(lower) - 1))]
+        return [(pair, _doc_probability(frequency.get(pair, UNSEEN))) for pair in pairs]
+    if len(lower) < 2:
+        return []
+    term = fold(token)
+    p = 1.0 if term in WEEKDAYS else _doc_probability(frequency.get(lower, UNSEEN))
+    out = [(term, p)]
+    latin = term.isascii()
+    if not latin:  # Cyrillic, Greek ... written in Latin letters meet the English spelling
+        out.append((transliterate(term), p))
+    if skeletons and (token[0].isupper() or (not latin and p < 0.05)):
+        key = skeleton(term)
+        if len(key) >= 3:
+            out.append(("~" + key, p))
+    return out
+
+
+def fold(token: str) -> str:
+    """Case-folded, Latin accents dropped ("Président" -> "president")."""
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def transliterate(word: str) -> str:
+    """The word in Latin letters, lower case (anyascii: offline tables, every script)."""
+    from anyascii import anyascii
+
+    return anyascii(word).casefold()
+
+
+_DIGRAPHS = (("sh", "s"), ("ch", "k"), ("kh", "k"), ("th", "t"), ("ph", "f"), ("dh", "d"))
+_CONSONANT = str.maketrans("pvcqgzx", "bfkkkss", "aeiouwyh'`-")
+
+
+def skeleton(word: str) -> str:
+    """Consonants of a name in Latin letters, similar sounds merged, doubles collapsed."""
+    latin = transliterate(word)
+    if latin.startswith(("al-", "el-", "l'")) or (word.startswith("ال") and latin.startswith("l")):
+        latin = latin.split("-", 1)[-1] if "-" in latin[:3] else latin[1:]
+    for pair, single in _DIGRAPHS:
+        latin = latin.replace(pair, single)
+    letters = [c for c in latin.translate(_CONSONANT) if c.isalpha()]
+    return "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
+
+
+def _number(token: str) -> str:
+    """Digits only, in ASCII: "1,200", "1 200" and "١٢٠٠" all give "1200"."""
+    return "".join(str(unicodedata.digit(c)) for c in token if c.isdigit())
+
+
+def _number_probability(number: str) -> float:
+    """How likely an article is to mention this number at all, by its shape."""
+    if len(number) == 4 and number[:2] in ("19", "20"):
+        return 0.2  # a year
+    return {1: 0.6, 2: 0.3, 3: 0.08}.get(len(number), 0.02)
+
+
+def _doc_probability(frequency: float) -> float:
+    """Share of articles that would contain a word of this frequency at least once."""
+    return 1.0 - math.exp(-ARTICLE_WORDS * frequency)
+
+
+def _script(text: str) -> str:
+    """"LATIN", or the Unicode script of the first other letter in the text."""
+    letters = _LETTER.findall(text)
+    latin = sum(1 for c in letters if c < "\u0250")
+    if latin * 2 >= len(letters):
+        return "LATIN"
+    other = next(c for c in letters if c >= "\u0250")
+    return unicodedata.name(other, "OTHER").split(" ")[0]
+
+
+@lru_cache(maxsize=16)
+def _frequencies(language: str) -> dict[str, float]:
+    """Word frequencies of a language, shipped with wordfreq; English when it lacks one."""
+    from wordfreq import available_languages, get_frequency_dict
+
+    if language not in available_languages("small"):
+        language = "en"
+    return dict(get_frequency_dict(language, wordlist="small"))

@@ -84,7 +84,8 @@ def _url_safe(url: str, unsafe: str) -> str:
 
 
 def _heading(sitrep: Sitrep) -> str:
-    return f"{sitrep.title} — {sitrep.date}"
+    """The title with the date, said once (the pipeline's title may carry it already)."""
+    return sitrep.title if sitrep.date in sitrep.title else f"{sitrep.title} — {sitrep.date}"
 
 
 def _counts(sitrep: Sitrep) -> str:

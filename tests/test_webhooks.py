@@ -116,6 +116,15 @@ def test_slack_gets_blocks_with_linked_citations(tmp_path: Path, receiver: Recei
         json.dumps(payload["blocks"][-1]))
 
 
+def test_heading_says_the_date_once(tmp_path: Path, receiver: Receiver) -> None:
+    receiver.answer("/slack", Answer())
+    sitrep = make_sitrep().model_copy(update={"title": "Situation Report — 2026-11-24"})
+    post(settings_for(tmp_path, target(receiver, "/slack")), sitrep)
+
+    header = receiver.posts("/slack")[0].json()["blocks"][0]["text"]["text"]
+    assert header == "Situation Report — 2026-11-24"
+
+
 def test_article_text_cannot_mention_or_link_in_slack(tmp_path: Path, receiver: Receiver) -> None:
     receiver.answer("/slack", Answer())
     hostile = "Ignore this <!channel> and visit <http://evil.example|here> or www.evil.example *now*"

@@ -305,7 +305,13 @@ def m009_article_quarantined(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m010_webhook_log(db: sqlite3.Connection) -> None:
+def m010_sent_log_status(db: sqlite3.Connection) -> None:
+    """A send whose final reply never came is logged 'uncertain', so it is not re-sent."""
+    _add_column(db, "sent_log", "status", "TEXT NOT NULL DEFAULT 'sent'")
+
+
+@migration
+def m011_webhook_log(db: sqlite3.Connection) -> None:
     """Which webhook target got which day's briefing (the chat sent-log, webhooks.py)."""
     _run(db, """
     CREATE TABLE IF NOT EXISTS webhook_log (

@@ -36,7 +36,14 @@ from briefing.errors import ConfigError, DeliveryError, FetchError
 from briefing.message import checked_date
 from briefing.migrations import connect as open_database
 from briefing.models import Sitrep
-from briefing.netguard import GuardedTransport, Resolver, check_url, system_resolver
+from briefing.netguard import (
+    NO_ALLOWANCE,
+    Allowance,
+    GuardedTransport,
+    Resolver,
+    check_url,
+    system_resolver,
+)
 from briefing.sentlog import send_lock, sent_log_path
 from briefing.webhooks_payload import (
     Payload,
@@ -354,7 +361,9 @@ async def _deliver(
             report.failed.append(Failure(target.label, None, str(exc)))
             continue
         body = payload_bytes(build_payload(target, sitrep, deliver))
-        transport = GuardedTransport(resolver, target.allow_private, max_connections=2)
+        # allow_private covers the target's own host only, as it does for a source.
+        allowance = Allowance.of(httpx.URL(url).host) if target.allow_private else NO_ALLOWANCE
+        transport = GuardedTransport(resolver, allowance, max_connections=2)
         async with httpx.AsyncClient(transport=transport, timeout=deliver.timeout,
                                      follow_redirects=False,
                                      headers={"User-Agent": settings.fetch.user_agent}) as client:

@@ -22,7 +22,8 @@ from briefing.errors import BriefingError, ConfigError
 from briefing.workers import exit_on_sigterm
 
 if TYPE_CHECKING:
-    from briefing.config import Settings
+    from briefing.config import Settings, WebhookTarget
+    from briefing.models import Sitrep
 
 log = logging.getLogger("briefing")
 
@@ -175,6 +176,10 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into DIR instead of sending.")
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.option("--estimate", is_flag=True,
               help="Print the LLM calls, tokens and cost the run would use; calls no LLM"
                    " (the sources are read as the run reads them).")
@@ -199,6 +204,8 @@ def today(
     email: bool | None,
     to_dir: Path | None,
     force: bool,
+    webhook: bool | None,
+    webhook_dir: Path | None,
     estimate: bool,
     urls: tuple[str, ...],
     focus: str | None,
@@ -208,11 +215,11 @@ def today(
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
-    asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
-    recipients; 3 mailing failed entirely; 4 the LLM was unavailable and
-    --require-llm was given (the extractive briefing is written, not mailed). A --url
-    on an intranet host is refused: follow it with `brief sources add URL --page
-    --allow-private` instead.
+    asked); 1 nothing produced (one-line error on stderr); 2 mailed or posted to only
+    some recipients or webhooks; 3 delivery failed entirely; 4 the LLM was unavailable
+    and --require-llm was given (the extractive briefing is written, not delivered).
+    A --url on an intranet host is refused: follow it with `brief sources add URL
+    --page --allow-private` instead.
 
     Example: brief today --inbox examples/inbox --date 2026-11-24 --out briefings
     """
@@ -241,10 +248,13 @@ def today(
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
     mail = to_dir is not None or (settings.email.enabled if email is None else email)
+    if webhook_dir is not None and to_dir is None and email is None:
+        mail = False  # a webhook dry run sends no real mail unless asked to
     if mail:
         from briefing.deliver import check_email_settings
 
         check_email_settings(settings, dry_run=to_dir is not None)
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
     the_day: date | None = day.date() if day else None
     try:
         with progress_reporter() as progress:
@@ -263,6 +273,9 @@ def today(
                    " extractively", err=True)
         if require_llm:
             fail("--require-llm: the extractive briefing was written but not mailed", 4)
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, result.sitrep, hooks, force, webhook_dir))
     if mail:
         from briefing.deliver import deliver_briefing
 
@@ -275,8 +288,42 @@ def today(
         for written in report.written:
             click.echo(str(written))
         click.echo(report.summary(), err=int(report.exit_code) != 0)
+        codes.append(int(report.exit_code))
+    if codes:
+        from briefing.webhooks import combined_exit
+
         # sys.exit, not ctx.exit: main() runs click with standalone_mode=False
-        sys.exit(int(report.exit_code))
+        sys.exit(combined_exit(codes))
+
+
+def _webhook_targets(
+    settings: Settings, webhook: bool | None, to_dir: Path | None, *, email_dry_run: bool
+) -> list[WebhookTarget]:
+    """The webhook targets this run posts to, checked before anything is produced."""
+    from briefing.webhooks import check_webhook_settings, chosen_targets
+
+    if webhook is None and to_dir is not None:
+        webhook = True  # a dry run shows every target's payload
+    elif webhook is None and email_dry_run:
+        return []  # a mail dry run posts nothing for real unless asked to
+    targets = chosen_targets(settings, webhook)
+    if targets or webhook:
+        check_webhook_settings(settings, targets, dry_run=to_dir is not None)
+    return targets
+
+
+def _post_webhooks(
+    settings: Settings, sitrep: Sitrep, targets: list[WebhookTarget], force: bool,
+    to_dir: Path | None,
+) -> int:
+    """Post (or write) the webhook payloads, print what happened, return the exit code."""
+    from briefing.webhooks import deliver_webhooks
+
+    report = deliver_webhooks(settings, sitrep, targets, force=force, to_dir=to_dir)
+    for written in report.written:
+        click.echo(str(written))
+    click.echo(report.summary(), err=report.exit_code != 0)
+    return report.exit_code
 
 
 def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:
@@ -295,28 +342,45 @@ def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -
 @click.option("--force", is_flag=True, help="Send again to recipients who already got it.")
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into this folder instead of sending.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.pass_context
-def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None:
-    """Mail the briefing already written for DATE (YYYY-MM-DD) to [email] to.
+def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None, webhook: bool | None,
+         webhook_dir: Path | None) -> None:
+    """Deliver the briefing already written for DATE (YYYY-MM-DD): mail and webhooks.
 
-    Each recipient gets it once per day; --force sends again. Exits 0 when sent (or
-    already sent to everyone), 1 when there is no briefing for DATE, 2 when partly
-    delivered, 3 when delivery failed.
+    Mails [email] to (when set) and posts to the enabled [[deliver.webhook]] targets.
+    Each gets it once per day; --force sends again. Exits 0 when sent (or already
+    sent to everyone), 1 when there is no briefing for DATE, 2 when partly delivered,
+    3 when delivery failed.
 
     Example: brief send 2026-11-24 --email-to-file outbox/
     """
-    from briefing.deliver import send_existing
+    from briefing.deliver import deliver_briefing, find_briefing
+    from briefing.webhooks import combined_exit
 
     settings = settings_from(ctx, {})
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
-    report = send_existing(settings, day.date().isoformat(), force=force, to_dir=to_dir)
-    for path in report.written:
-        click.echo(str(path))
-    click.echo(report.summary(), err=report.exit_code != 0)
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
+    # Mail when it is configured, or when nothing else is (so a missing [email] is named);
+    # a webhook dry run sends no real mail.
+    mail = to_dir is not None or (webhook_dir is None and (bool(settings.email.to) or not hooks))
+    sitrep, paths = find_briefing(settings.out_dir, day.date().isoformat())
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, sitrep, hooks, force, webhook_dir))
+    if mail:
+        report = deliver_briefing(settings, sitrep, paths, force=force, to_dir=to_dir)
+        for path in report.written:
+            click.echo(str(path))
+        click.echo(report.summary(), err=report.exit_code != 0)
+        codes.append(int(report.exit_code))
     # sys.exit, not ctx.exit: main() runs click with standalone_mode=False, which
     # turns ctx.exit(n) into a return value and would lose the code.
-    sys.exit(int(report.exit_code))
+    sys.exit(combined_exit(codes))
 
 
 def main() -> None:

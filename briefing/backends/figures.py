@@ -128,10 +128,11 @@ def labelled_figure(sentence: str) -> tuple[str, str, str] | None:
 
 
 # words that end the noun a number counts: "27 people were killed" counts "people"
-_STOP_NOUN = frozenset(
+_STOP_NOUN_WORDS = (
     "have has had were was are is be been being will would could can may might must who "
     "that which and or but to from after since when while as than said say says did do "
-    "does on at by for with over into per a an the this these those their its".split())
+    "does on at by for with over into per a an the this these those their its")
+_STOP_NOUN = frozenset(_STOP_NOUN_WORDS.split())
 _AUXILIARY = re.compile(r"^(?:(?:have|has|had|were|was|are|is|been|being|who|which|that)\s+)+",
                         re.I)
 _DANGLING = re.compile(r"(?:\s+(?:including|of|with|and|or|to|at|some|about|the|a|an|"

@@ -153,7 +153,8 @@ def compose(
         points = [Point(**cited(p).model_dump()) for p in item.points]
         conflicts = [cited(c) for c in item.conflicts]
         figures.extend(
-            FigureEntry(value=defang_addresses(f.value), context=defang_addresses(f.context),
+            FigureEntry(value=defang_addresses(f.value),
+                        context=defang_addresses(f.counts or f.context),
                         sources=numbering.cite(f.citations))
             for f in item.figures
         )

@@ -218,8 +218,9 @@ class Statement(BaseModel):
 class KeyFigure(BaseModel):
     """A number a source gave, with the sentence it stands in."""
 
-    value: str  # "at least 27", "1,200 fighters"
-    context: str  # the sentence, verbatim
+    value: str  # "at least 27 people", "1,200 fighters"
+    context: str  # the clause holding the number, verbatim (what verification checks)
+    counts: str = ""  # what the number counts, shown beside it: words of the context
     citations: list[Citation]
 
 

@@ -124,6 +124,8 @@ def check_figure(
     reason = check_statement(as_statement, articles, allowed_urls)
     if reason is None and not numbers_in(figure.value) <= numbers_in(figure.context):
         reason = "figure value not in its context"
+    if reason is None and normalise(figure.counts.removesuffix(" …")) not in normalise(figure.context):
+        reason = "what the figure counts is not in its context"
     if reason is None and not any(
         quote_found(figure.context, source_text(articles[c.article_id]))
         for c in figure.citations

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 from briefing.backends.ranking import ATTRIBUTION, Candidate, cosine, quotable
 from briefing.models import Citation, KeyFigure, Statement
+from briefing.text import fold
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|"
            r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
 _WEEKDAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _FIGURE = re.compile(
-    r"(?P<qualifier>\b(?:at least|about|around|more than|nearly|some|over|up to|almost|"
+    r"(?P<qualifier>\b(?i:at least|about|around|more than|nearly|some|over|up to|almost|"
     r"roughly|an estimated|approximately|fewer than|less than)\s+)?"
     r"(?P<number>[$€£¥]?\d{1,3}(?:[,.]\d{3})+(?:\.\d+)?|[$€£¥]?\d+(?:\.\d+)?)"
     r"(?P<unit>\s*(?:%|per ?cent|percent|million|billion|trillion|thousand|hundred)\b)?"
@@ -80,34 +81,110 @@ def key_figures(pool: Sequence[Candidate], limit: int) -> list[KeyFigure]:
     figures: list[KeyFigure] = []
     seen: set[str] = set()
     for candidate in sorted(pool, key=lambda c: -c.score):
-        for match in figure_matches(candidate.text)[:1]:
-            counted = " ".join(match.group("counted").split())
-            value = (match.group("qualifier") or "") + match.group("number") + (
-                match.group("unit") or "") + " " + counted
-            if counted.casefold() in seen:
-                continue
-            seen.add(counted.casefold())
-            figures.append(KeyFigure(
-                value=" ".join(value.split()),
-                context=_clause(candidate.text, match.start()),
-                citations=[Citation(article_id=a, quote=candidate.text) for a in candidate.citations],
-            ))
+        found = labelled_figure(candidate.text)
+        if found is None or fold(found[0]) in seen:
+            continue
+        seen.add(fold(found[0]))
+        value, counts, context = found
+        figures.append(KeyFigure(
+            value=value, counts=counts, context=context,
+            citations=[Citation(article_id=a, quote=candidate.text) for a in candidate.citations],
+        ))
         if len(figures) >= limit:
             break
     return figures
 
 
-def _clause(sentence: str, start: int, limit: int = 24) -> str:
-    """The clause holding a figure, verbatim: from the clause break before it to the next."""
-    begin = max(sentence.rfind(mark, 0, start) for mark in (", ", "; ", " — ", " – "))
-    begin = 0 if begin < 0 else begin + 2
-    end = len(sentence)
-    for mark in (", ", "; ", " — ", " – "):
-        found = sentence.find(mark, start + 1)
-        if found != -1:
-            end = min(end, found)
-    tokens = sentence[begin:end].rstrip(" .").split()
+def labelled_figure(sentence: str) -> tuple[str, str, str] | None:
+    """A sentence's first usable figure: (the number with its noun, what it counts, clause).
+
+    "More than 48,000 people have fled their homes in Hama" gives "More than 48,000
+    people" and "fled their homes in Hama"; "put the death toll at 41" gives "41" and
+    "death toll". A number whose clause says nothing more than the label is passed over.
+    """
+    for match in figure_matches(sentence):
+        noun = _noun(match.group("counted"))
+        if noun:
+            label_end = match.start("counted") + match.group("counted").index(noun) + len(noun)
+        elif match.group("unit"):  # "3.1 percent": the unit says what kind of number it is
+            label_end = match.end("unit")
+        else:
+            continue
+        begin, end = _clause_span(sentence, match.start())
+        counts = _what_it_counts(sentence[label_end:end], sentence[begin : match.start()])
+        if counts:
+            value = " ".join(sentence[match.start() : label_end].split())
+            return value, counts, " ".join(sentence[begin:end].split())
+    for match in _MEASURE.finditer(sentence):
+        if _YEAR.match(match.group("number")) and not match.group("unit"):
+            continue
+        begin, end = _clause_span(sentence, match.start("number"))
+        what = " ".join(match.group("what").split())
+        if len(what.split()) >= 2 and match.start() >= begin:
+            value = " ".join(sentence[match.start("qualifier") if match.group("qualifier")
+                                      else match.start("number") : match.end()].split())
+            return value, _words(what, 16), " ".join(sentence[begin:end].split())
+    return None
+
+
+# words that end the noun a number counts: "27 people were killed" counts "people"
+_STOP_NOUN_WORDS = (
+    "have has had were was are is be been being will would could can may might must who "
+    "that which and or but to from after since when while as than said say says did do "
+    "does on at by for with over into per a an the this these those their its")
+_STOP_NOUN = frozenset(_STOP_NOUN_WORDS.split())
+_AUXILIARY = re.compile(r"^(?:(?:have|has|had|were|was|are|is|been|being|who|which|that)\s+)+",
+                        re.I)
+_DANGLING = re.compile(r"(?:\s+(?:including|of|with|and|or|to|at|some|about|the|a|an|"
+                       r"put|puts|said|says))+\s*$", re.I)
+_MEASURE = re.compile(
+    r"\b(?:the|its|their)\s+(?P<what>[^,;:.()]{3,90}?)\s+(?:at|to|was|is|stood at|of)\s+"
+    r"(?P<qualifier>(?:at least|about|around|more than|nearly|some|over|almost)\s+)?"
+    r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?P<unit>\s*(?:%|per ?cent|percent|million|billion|trillion))?(?=[,.;)]|\s*$)")
+
+
+def _noun(counted: str) -> str:
+    """The counted noun: the words after a number up to the first verb or function word."""
+    kept: list[str] = []
+    for word in counted.split():
+        if re.fullmatch(f"{_MONTHS}|{_WEEKDAYS}", word):
+            break
+        if word.casefold() in _STOP_NOUN:
+            if kept:
+                break
+            if word.casefold() not in {"of", "in"}:
+                return ""
+        kept.append(word)
+    while kept and kept[-1].casefold() in {"of", "in"}:
+        kept.pop()
+    return " ".join(kept) if kept and kept[-1].casefold() not in {"of", "in"} else ""
+
+
+def _what_it_counts(after: str, before: str) -> str:
+    """The clause's words beside the label: what follows it, else what leads up to it."""
+    rest = _AUXILIARY.sub("", after.strip(" ,;:.—–-"))
+    if len(rest.split()) >= 3:
+        return _words(rest.rstrip(" ."), 16)
+    lead = _DANGLING.sub("", before.strip(" ,;:—–-"))
+    return _words(lead, 16) if len(lead.split()) >= 2 else ""
+
+
+def _words(text: str, limit: int) -> str:
+    tokens = text.split()
     return " ".join(tokens[:limit]) + (" …" if len(tokens) > limit else "")
+
+
+def _clause_span(sentence: str, start: int) -> tuple[int, int]:
+    """Where the clause holding position ``start`` begins and ends in the sentence."""
+    marks = (", ", "; ", " — ", " – ")
+    begin = max(sentence.rfind(mark, 0, start) for mark in marks)
+    begin = 0 if begin < 0 else begin + 2
+    ends = [found for mark in marks if (found := sentence.find(mark, start + 1)) != -1]
+    end = min(ends, default=len(sentence))
+    while end > begin and sentence[end - 1] in " .":
+        end -= 1
+    return begin, end
 
 
 def contested(pool: Sequence[Candidate]) -> list[Candidate]:

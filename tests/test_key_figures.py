@@ -1,0 +1,96 @@
+"""Key figures read as a number with what it counts; a big development tells its sub-stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from briefing.backends.extractive import ExtractiveBackend
+from briefing.backends.figures import labelled_figure
+from briefing.models import Article, Development, SourceKind, SourceRef, Story, SummaryOptions
+from briefing.text import normalise
+from briefing.verify import verify
+
+MORNING = datetime(2027, 2, 9, 8, tzinfo=UTC)
+
+
+def _article(id_: str, title: str, text: str, hour: int) -> Article:
+    return Article(id=id_, title=title, text=text, site=f"{id_}.example", language="en",
+                   published_at=MORNING.replace(hour=hour),
+                   sources=[SourceRef(kind=SourceKind.INBOX, location=f"{id_}.txt")])
+
+
+STORM = [
+    _article("s1", "Ice storm leaves valley towns without power", (
+        "More than 3,500 households have lost power across the Ostrava valley since Sunday "
+        "night, the regional utility said on Monday.\n\n"
+        "Crews from three neighbouring regions were sent to repair fallen lines."), 8),
+    _article("s2", "Hospital counts storm injuries", (
+        "The regional hospital put the number of people treated for falls on ice since Sunday "
+        "at 212, including 40 children, its director said.\n\n"
+        "Surgeons postponed planned operations to keep beds free."), 9),
+    _article("s3", "Rail line closed after trees fall on tracks", (
+        "The rail operator closed the line between Ostrava and Opava on Monday after about "
+        "60 trees fell across the tracks.\n\n"
+        "Replacement buses will run until Thursday, the operator said."), 10),
+    _article("s4", "Schools shut as roads freeze", (
+        "The regional council shut 48 schools on Monday because buses could not reach "
+        "villages on the frozen hill roads.\n\n"
+        "Parents were told to expect the closures to last two more days."), 11),
+    _article("s5", "Farmers fear for orchards after the freeze", (
+        "Fruit growers in the valley said the ice had broken branches in orchards that took "
+        "decades to grow.\n\n"
+        "The farmers' union asked the ministry for emergency help with the clearing work."), 12),
+    _article("s6", "Power company asks for patience", (
+        "The utility's chief executive said most homes would be reconnected within two days "
+        "but warned that remote farms could wait a week.\n\n"
+        "Generators were lent to two care homes overnight."), 13),
+    _article("s7", "Volunteers clear pavements in the old town", (
+        "Hundreds of volunteers cleared ice from the pavements of the old town on Monday "
+        "morning, answering a call from the mayor.\n\n"
+        "Shops handed out grit and hot tea."), 14),
+]
+
+
+def test_a_figure_is_the_number_with_its_noun_and_what_it_counts() -> None:
+    value, counts, context = labelled_figure(
+        "More than 3,500 households have lost power across the Ostrava valley since Sunday "
+        "night, the regional utility said on Monday.") or ("", "", "")
+    assert value == "More than 3,500 households"  # no trailing "have"
+    assert counts == "lost power across the Ostrava valley since Sunday night"
+    assert context.startswith(value) and counts in context
+
+
+def test_a_bare_number_takes_the_measure_it_gives_not_a_dangling_clause() -> None:
+    found = labelled_figure("The regional hospital put the number of people treated for falls "
+                            "on ice since Sunday at 212, including 40 children, its director said.")
+    assert found is not None
+    value, counts, _ = found
+    assert value == "212"
+    assert counts == "number of people treated for falls on ice since Sunday"
+
+
+def test_a_number_with_nothing_said_about_it_is_no_key_figure() -> None:
+    assert labelled_figure("The line reopened in 2019, at 9 a.m.") is None
+    assert labelled_figure("Twelve were hurt, including 40 children.") is None
+
+
+def test_key_figures_of_a_development_never_repeat_their_label_and_survive_verification() -> None:
+    development = Development(id="storm", stories=[Story(articles=[a]) for a in STORM])
+    summary = ExtractiveBackend().summarise([development], SummaryOptions(max_points=5))
+    figures = summary.developments[0].figures
+    assert len(figures) >= 3
+    stop = {"have", "has", "had", "were", "was", "are", "is", "including", "of", "and"}
+    for figure in figures:
+        assert figure.value.split()[-1].casefold() not in stop
+        assert figure.counts and figure.value not in figure.counts
+        assert normalise(figure.counts.removesuffix(" …")) in normalise(figure.context)
+    checked = verify(summary, STORM)
+    assert [f.value for f in checked.developments[0].figures] == [f.value for f in figures]
+
+
+def test_a_development_of_many_stories_tells_its_sub_stories() -> None:
+    big = Development(id="storm", stories=[Story(articles=[a]) for a in STORM])
+    points = ExtractiveBackend().summarise([big], SummaryOptions(max_points=5)).developments[0].points
+    assert len(points) == 5
+    sources = {c.article_id for p in points for c in p.citations}
+    assert len(sources) == 5  # one sub-story each, not five sentences of one report

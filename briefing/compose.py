@@ -72,6 +72,7 @@ class _Numbering:
                 ),
                 undated=article.published_at is None,
                 reliability=ref.reliability if ref else None,
+                language=article.language,
             )
         )
         return number

@@ -178,7 +178,9 @@ def transliterate(word: str) -> str:
 
 
 _DIGRAPHS = (("sh", "s"), ("ch", "k"), ("kh", "k"), ("th", "t"), ("ph", "f"), ("dh", "d"))
-_CONSONANT = str.maketrans("pvcqgzx", "bfkkkss", "aeiouwyh'`-")
+# d and t meet, as in Soundex: Arabic's four dentals (ت ط د ذ) come out as either in
+# Latin spellings ("اللاذقية" gives "lldhqyh", its English name is "Latakia")
+_CONSONANT = str.maketrans("pvcqgzxd", "bfkkksst", "aeiouwyh'`-")
 
 
 def skeleton(word: str) -> str:

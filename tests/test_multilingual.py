@@ -128,3 +128,26 @@ def test_french_injection_is_held_back_and_reported(out: Path, sitrep: dict) -> 
         assert "Ignorez toutes les instructions" not in (out / f"sitrep-{DAY}.{ext}").read_text("utf-8")
     assert sitrep["coverage"]["suspicious_passages"] == 1
     assert any("lepointdumonde-lattaquie-silos.html" in q for q in sitrep["coverage"]["quarantined"])
+
+
+def test_german_ordinal_dates_and_quoted_stops_split_right() -> None:
+    from briefing.sentences import split_sentences
+
+    text = ("Die Regel gilt ab dem 1. Dezember in allen Häfen. Der Minister sagte: "
+            "„Wir prüfen alle Optionen.“ Wie lange dauert der Streik? "
+            "Officials cited the \"U.S.\" Navy report.")
+    assert split_sentences(text) == [
+        "Die Regel gilt ab dem 1. Dezember in allen Häfen.",
+        "Der Minister sagte: „Wir prüfen alle Optionen.“",
+        "Wie lange dauert der Streik?",
+        "Officials cited the \"U.S.\" Navy report.",
+    ]
+
+
+def test_name_skeletons_meet_across_arabic_dentals() -> None:
+    from briefing.terms import skeleton
+
+    # ذ comes out "dh" in Latin letters; English spells the city with a t
+    assert skeleton("اللاذقية") == skeleton("Latakia") == skeleton("Lattaquié")
+    assert skeleton("طرطوس") == skeleton("Tartous")
+    assert skeleton("Khoury") != skeleton("Latakia")

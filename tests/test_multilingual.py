@@ -151,3 +151,15 @@ def test_name_skeletons_meet_across_arabic_dentals() -> None:
     assert skeleton("اللاذقية") == skeleton("Latakia") == skeleton("Lattaquié")
     assert skeleton("طرطوس") == skeleton("Tartous")
     assert skeleton("Khoury") != skeleton("Latakia")
+
+
+def test_german_paragraphs_with_capitalised_nouns_are_kept(tmp_path: Path) -> None:
+    from briefing.cleaner import is_prose
+
+    result = run_brief("extract", str(INBOX / "hafenblatt-hamburg-warnstreik.md"), cwd=tmp_path)
+    text = json.loads(result.stdout)["text"]
+    assert "Kräne den ganzen Vormittag still" in text
+    assert "Verdi fordert eine Erhöhung der Stundenlöhne" in text
+    # a title-cased headline or a menu is still no paragraph
+    assert not is_prose("Syrian Army Retakes Latamneh As Death Toll From Hama Strikes Rises")
+    assert not is_prose("Home. World. Middle East. Politics. Business.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 from datetime import UTC, date, datetime
@@ -33,6 +35,12 @@ class _Links(HTMLParser):
         if tag == "a":
             self.links.append(dict(attrs))
         self.scripts += tag == "script"
+
+
+def _first_takeaway(out_dir: Path, day: str) -> str:
+    """Day ``day``'s leading takeaway as the briefing's own JSON gives it."""
+    sitrep = json.loads((out_dir / f"sitrep-{day}.json").read_text())
+    return str(sitrep["takeaways"][0]["text"])
 
 
 def _links(path: Path) -> _Links:
@@ -68,7 +76,7 @@ def test_index_lists_every_briefing_newest_first(out_dir: Path) -> None:
     assert "feed.atom" in hrefs and _links(index).scripts == 0
     text = index.read_text()
     assert "Test &amp; Briefing" in text  # escaped, not raw
-    assert "halted the count" in text  # a takeaway of day two
+    assert html.escape(_first_takeaway(out_dir, DAYS[1]), quote=False) in text
 
 
 def test_each_page_links_to_its_neighbours(out_dir: Path) -> None:
@@ -92,7 +100,7 @@ def test_feed_is_valid_atom_with_one_entry_per_briefing(out_dir: Path) -> None:
     assert feed.feed.title == "Test & Briefing"
     assert [e.link for e in feed.entries] == [f"sitrep-{d}.html" for d in reversed(DAYS)]
     assert len({e.id for e in feed.entries}) == 3
-    assert "halted the count" in feed.entries[1].summary
+    assert html.escape(_first_takeaway(out_dir, DAYS[1]), quote=False) in feed.entries[1].summary
 
 
 def test_feed_ids_are_stable_across_runs(out_dir: Path) -> None:

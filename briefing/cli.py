@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -20,6 +20,7 @@ import click
 
 from briefing import FORMATS, __version__
 from briefing.errors import BriefingError, ConfigError
+from briefing.workers import exit_on_sigterm
 
 if TYPE_CHECKING:
     from briefing.config import Settings
@@ -29,6 +30,37 @@ log = logging.getLogger("briefing")
 
 def _debug() -> bool:
     return os.environ.get("BRIEF_DEBUG", "") not in ("", "0") or "--debug" in sys.argv
+
+
+class DayType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A calendar day written YYYY-MM-DD, with a message that says what is wrong."""
+
+    name = "YYYY-MM-DD"
+    _FIRST, _LAST = date(1970, 1, 1), date(2999, 12, 31)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        import re
+
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value).strip())
+        if not match:
+            self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24",
+                      param, ctx)
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            self.fail(f"'{value}': month {month} does not exist (01 to 12)", param, ctx)
+        try:
+            parsed = date(year, month, day)
+        except ValueError:
+            self.fail(f"'{value}': day {day} does not exist in {year}-{month:02d}", param, ctx)
+        if not self._FIRST <= parsed <= self._LAST:
+            self.fail(f"'{value}' is out of range: brief takes dates from 1970 to 2999",
+                      param, ctx)
+        return datetime.combine(parsed, datetime.min.time())
+
+
+DAY = DayType()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -112,7 +144,7 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @cli.command()
 @click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder of saved articles (.html .txt .md .json); repeatable.")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--date", "day", type=DAY,
               help="Brief the 24 hours ending at the end of this day (in `timezone`, default UTC). Default: now.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder (default from config, else ./briefings).")
@@ -228,7 +260,7 @@ def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -
 
 
 @cli.command()
-@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", metavar="DATE", type=DAY)
 @click.option("--force", is_flag=True, help="Send again to recipients who already got it.")
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into this folder instead of sending.")
@@ -443,6 +475,7 @@ def sources_remove(ctx: click.Context, name: str) -> None:
 
 def main() -> None:
     """Console-script entry point: run the CLI, turn BriefingError into one line."""
+    exit_on_sigterm()  # cleanup runs and worker processes go with us
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

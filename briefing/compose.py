@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from briefing.links import LINK, defang
+from briefing.links import LINK, defang, safe_link
 from briefing.models import (
     Article,
     Citation,
@@ -78,9 +78,6 @@ class _Numbering:
         return number
 
 
-_URL_SAFE = ":/?#@!$&*+,;=%~-._"
-
-
 def defang_addresses(text: str) -> str:
     """Text that names a URL keeps its words, but no reader or mail client can follow it.
 
@@ -107,15 +104,10 @@ def source_url(url: str | None) -> str | None:
     """A source's own address, fit to link in any format; None unless http(s) with a host.
 
     Characters that could end a Markdown autolink or link target (``>``, ``)``,
-    quotes, spaces, brackets) are percent-encoded, so the link stays one link.
+    quotes, spaces, brackets) are percent-encoded, so the link stays one link
+    (``links.safe_link``).
     """
-    if not url:
-        return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return quote(url, safe=_URL_SAFE)
+    return safe_link(url)  # the one URL helper, also used by every template
 
 
 def _domain(url: str | None) -> str | None:

@@ -8,6 +8,8 @@ mail aliases listed in ``ENV_ALIASES``.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -20,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from briefing import FORMATS, Format
 from briefing.errors import ConfigError
 from briefing.models import focus_items
+
+log = logging.getLogger(__name__)
 
 Backend = Literal["auto", "extractive", "openai"]
 
@@ -38,17 +42,18 @@ class LLMSettings(_Section):
     api_key: SecretStr | None = None
     organization: str | None = None
     project: str | None = None
-    temperature: float = 0.0
-    timeout: float = 60.0
-    max_retries: int = 3
-    max_concurrency: int = 4
-    token_budget: int = 200_000
-    chunk_tokens: int = 6_000  # article tokens per map request (capped by the context)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=20)
+    max_concurrency: int = Field(default=4, ge=1, le=256)
+    token_budget: int = Field(default=200_000, gt=0)
+    # article tokens per map request (capped by the context); small values split finely
+    chunk_tokens: int = Field(default=6_000, ge=100)
     datamark: Literal["lines", "words"] = "lines"  # spotlighting: mark each line, or every space
     context_tokens: int | None = None  # model context window; looked up when unset
-    deadline: float = 900.0  # seconds for the whole LLM phase
+    deadline: float = Field(default=900.0, gt=0)  # seconds for the whole LLM phase
     on_unverified: Literal["drop", "mark"] = "drop"
-    max_output_tokens: int = 4_000  # per request; reserved from the budget before calling
+    max_output_tokens: int = Field(default=4_000, ge=16)  # per request; reserved from the budget before calling
     structured: Literal["json_schema", "json_object", "none"] = "json_schema"  # reply format
     prompts_dir: Path | None = None  # prompt files here override the shipped ones by name
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # $/1M in, out
@@ -61,12 +66,12 @@ class FetchSettings(_Section):
     """How feeds and pages are fetched."""
 
     user_agent: str = "brief/0.1 (+https://github.com/brief-sitrep/brief)"
-    timeout: float = 20.0
-    total_timeout: float = 120.0
-    max_bytes: int = 5_000_000
-    max_redirects: int = 5
-    per_host_delay: float = 1.0
-    max_concurrency: int = 16
+    timeout: float = Field(default=20.0, gt=0)
+    total_timeout: float = Field(default=120.0, gt=0)
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=30)
+    per_host_delay: float = Field(default=1.0, ge=0)
+    max_concurrency: int = Field(default=16, ge=1, le=256)
     allow_private: bool = False
     respect_robots: bool = True
 
@@ -89,12 +94,12 @@ class EmailSettings(_Section):
     to: list[str] = Field(default_factory=list)
     from_: str | None = Field(default=None, alias="from")
     host: str | None = None
-    port: int | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
     security: Literal["ssl", "starttls", "none"] = "starttls"
     username: str | None = None
     password_env: str = "BRIEF_SMTP_PASSWORD"
     password_file: str | None = None
-    timeout: float = 30.0
+    timeout: float = Field(default=30.0, gt=0)
     subject: str = "SITREP {date} — {developments_text}"
     list_unsubscribe: str | None = None
     operator: str | None = None  # failure mail goes here
@@ -119,8 +124,8 @@ class Settings(_Section):
     window_hours: int = Field(default=24, ge=1, le=24 * 14)
     timezone: str = "UTC"  # --date means the day ending at midnight in this zone
     templates_dir: Path | None = None
-    max_file_bytes: int = 5_000_000
-    takeaways: int = 5
+    max_file_bytes: int = Field(default=5_000_000, gt=0)
+    takeaways: int = Field(default=5, ge=3, le=7)
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")  # the briefing's, ISO 639
     focus: list[str] = Field(default_factory=list)  # watchlist terms or a paragraph; ranks the day
     max_developments: int = Field(default=20, ge=1)  # the rest is counted in coverage
@@ -131,6 +136,15 @@ class Settings(_Section):
     email: EmailSettings = Field(default_factory=EmailSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_file: Path | None = None
+
+    @field_validator("inbox", "out_dir", "db_path", "templates_dir", "log_file", mode="before")
+    @classmethod
+    def _expand_home(cls, value: Any) -> Any:
+        if isinstance(value, str | Path):
+            return Path(value).expanduser()
+        if isinstance(value, list):
+            return [Path(v).expanduser() if isinstance(v, str | Path) else v for v in value]
+        return value
 
     @field_validator("focus", mode="before")
     @classmethod
@@ -167,7 +181,11 @@ ENV_ALIASES: dict[str, tuple[str, ...]] = {
     "BRIEF_SMTP_PORT": ("email", "port"),
     "BRIEF_SMTP_USER": ("email", "username"),
 }
-_SECTIONS = {"llm": LLMSettings, "fetch": FetchSettings, "email": EmailSettings}
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "llm": LLMSettings,
+    "fetch": FetchSettings,
+    "email": EmailSettings,
+}
 _LIST_KEYS = {("inbox",), ("formats",), ("email", "to")}
 _IGNORED_ENV = {"BRIEF_DEBUG", "BRIEF_SMTP_PASSWORD", "BRIEF_CONFIG"}
 
@@ -192,7 +210,8 @@ def find_config_file(explicit: Path | None, env: Mapping[str, str]) -> Path | No
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a TOML config file into a plain dict."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows save a byte-order mark that TOML itself rejects.
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -209,6 +228,10 @@ def env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
             path: tuple[str, ...] = ENV_ALIASES[name]
         elif name.startswith("BRIEF_"):
             path = _env_path(name[len("BRIEF_") :].lower())
+            if not _known(path):
+                # BRIEF_HOME and the like belong to other tools: never fail on them.
+                log.warning("ignoring environment variable %s: brief has no such setting", name)
+                continue
         else:
             continue
         _put(out, path, value.split(",") if path in _LIST_KEYS else value)
@@ -220,6 +243,19 @@ def _env_path(key: str) -> tuple[str, ...]:
         if key.startswith(section + "_"):
             return (section, key[len(section) + 1 :])
     return (key,)
+
+
+def _fields(model: type[BaseModel]) -> set[str]:
+    return {info.alias or name for name, info in model.model_fields.items()} | set(
+        model.model_fields
+    )
+
+
+def _known(path: tuple[str, ...]) -> bool:
+    """True when an environment variable's path names a real setting."""
+    if len(path) == 2:
+        return path[1] in _fields(_SECTIONS[path[0]])
+    return path[0] in _fields(Settings) and path[0] not in (*_SECTIONS, "sources", "config_file")
 
 
 def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -262,14 +298,21 @@ def load_settings(
 def _relative_to(base: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Paths written in a config file are relative to that file, not to the cwd."""
     for key in ("out_dir", "db_path", "templates_dir", "log_file"):
-        if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
-            data[key] = str(base / data[key])
+        if isinstance(data.get(key), str):
+            data[key] = _from_file(base, data[key])
     if isinstance(data.get("inbox"), list):
-        data["inbox"] = [
-            str(base / p) if isinstance(p, str) and not Path(p).is_absolute() else p
-            for p in data["inbox"]
-        ]
+        data["inbox"] = [_from_file(base, p) if isinstance(p, str) else p for p in data["inbox"]]
+    email = data.get("email")
+    if isinstance(email, dict):
+        for key in ("password_file", "ca_file"):
+            if isinstance(email.get(key), str):
+                email[key] = _from_file(base, email[key])
     return data
+
+
+def _from_file(base: Path, value: str) -> str:
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else base / path)
 
 
 def _describe(exc: ValidationError, path: Path | None) -> str:
@@ -277,7 +320,22 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     where = f" (from {path} or the environment)" if path else ""
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"bad setting '{key}'{where}: {err['msg']}{more}"
+    message = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        message = "no such setting" + _did_you_mean(err["loc"])
+    return f"bad setting '{key}'{where}: {message}{more}"
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """A suggestion for a misspelt key: its closest neighbour in the same section."""
+    model: type[BaseModel] = Settings
+    if len(loc) == 2 and loc[0] in _SECTIONS:
+        model = _SECTIONS[str(loc[0])]
+    elif len(loc) != 1:
+        return ""
+    names = sorted(n for n in _fields(model) if n != "config_file")
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def masked(settings: Settings) -> dict[str, Any]:

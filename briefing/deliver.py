@@ -16,6 +16,8 @@ Exit codes (``DeliveryReport.exit_code``, used by ``brief today --email`` and ``
     1  nothing produced: no briefing for the day (the CLI maps NothingToReportError)
     2  partly delivered: some recipients got it, some were refused
     3  delivery failed entirely: nobody got it (connection, TLS, AUTH or all refused)
+    5  delivery uncertain: a message went out but the server's final reply never came;
+       it is logged 'uncertain' and not re-sent without ``--force`` (same Message-ID)
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class ExitCode(IntEnum):
     NOTHING_PRODUCED = 1
     PARTLY_DELIVERED = 2
     DELIVERY_FAILED = 3
+    DELIVERY_UNCERTAIN = 5
 
 
 @dataclass
@@ -72,15 +75,16 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)
     already_sent: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)  # sent, final reply never came
     written: list[Path] = field(default_factory=list)  # dry run: the .eml files
     error: str | None = None  # a failure that stopped the run (connection, TLS, AUTH)
     operator_notified: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
-        """0 all delivered, 2 partly delivered, 3 nobody got it."""
+        """0 all delivered, 2 partly delivered, 3 nobody got it, 5 delivery uncertain."""
         if not self.refused and self.error is None:
-            return ExitCode.OK
+            return ExitCode.DELIVERY_UNCERTAIN if self.uncertain else ExitCode.OK
         if self.sent or self.already_sent:
             return ExitCode.PARTLY_DELIVERED
         return ExitCode.DELIVERY_FAILED
@@ -92,6 +96,12 @@ class DeliveryReport:
         parts = [f"briefing {self.date}: sent to {len(self.sent)}"]
         if self.already_sent:
             parts.append(f"already sent to {len(self.already_sent)}")
+        if self.uncertain:
+            parts.append(
+                f"delivery uncertain for {', '.join(self.uncertain)} (the server never"
+                " confirmed; logged as uncertain, not re-sent: check that mailbox, then"
+                " use --force only if it did not arrive)"
+            )
         if self.refused:
             why = "; ".join(f"{r.recipient}: {r.code or '-'} {r.reason}" for r in self.refused)
             parts.append(f"not delivered to {len(self.refused)} ({why})")
@@ -186,6 +196,10 @@ def _deliver(
                 report.error = str(exc)
                 report.refused.extend(Refusal(a, None, str(exc)) for _, a in pending[index:])
                 return
+            if refusal is not None and refusal.uncertain:
+                sent_log.record(report.date, addr, str(msg["Message-ID"]), status="uncertain")
+                report.uncertain.append(addr)
+                continue
             if refusal is not None:
                 report.refused.append(refusal)
                 continue

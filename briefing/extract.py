@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from pydantic import BaseModel
@@ -45,6 +44,7 @@ from briefing.models import Article, DateSource, Quarantined, RawDocument, Sourc
 from briefing.safety import is_injection, quarantine
 from briefing.store import clean_url, text_hash
 from briefing.text import fold, split_sentences, squash
+from briefing.workers import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -324,14 +324,17 @@ def extract_many(
         for raw in itertools.chain(first, iterator):
             yield raw, extract_safely(raw)
         return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         pending: deque[tuple[RawDocument, Future[Article | SourceError]]] = deque()
-        for raw in itertools.chain(first, iterator):
-            pending.append((raw, pool.submit(extract_safely, raw)))
-            if len(pending) >= window:
+        try:
+            for raw in itertools.chain(first, iterator):
+                pending.append((raw, pool.submit(extract_safely, raw)))
+                if len(pending) >= window:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
                 done, future = pending.popleft()
                 yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+        except BaseException:  # interrupted (SIGTERM, Ctrl-C): drop the queued work
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

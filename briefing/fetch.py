@@ -1,4 +1,4 @@
-"""Safe, polite HTTP fetching for feeds and pages (the address guard is in netguard.py).
+"""Safe, polite HTTP fetching for feeds and pages (guard: netguard.py, robots: robots.py).
 
 Everything fetched is untrusted, so every request goes through one gate:
 
@@ -17,32 +17,31 @@ Everything fetched is untrusted, so every request goes through one gate:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol
 from urllib.parse import urljoin
-from urllib.robotparser import RobotFileParser
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
 from briefing.config import FetchSettings
 from briefing.decompress import ACCEPT_ENCODING, read_capped
-from briefing.errors import BlockedAddressError, ContentTypeError, FetchError, HTTPStatusError
+from briefing.errors import ContentTypeError, FetchError, HTTPStatusError
 from briefing.media_types import (
-    ANY_TYPE,
     FEED_ACCEPT,
     FEED_TYPES,
     PAGE_ACCEPT,
     PAGE_TYPES,
-    ROBOTS_TYPES,
     acceptable,
 )
 from briefing.netguard import (
+    NO_ALLOWANCE,
+    Allowance,
     GuardedTransport,
     Resolver,
     check_url,
@@ -50,15 +49,13 @@ from briefing.netguard import (
     same_host,
     system_resolver,
 )
+from briefing.robots import Robots, ValueCache
 
 __all__ = ["FEED_TYPES", "PAGE_TYPES", "FetchResult", "Fetcher", "Resolver", "same_host"]
 
 log = logging.getLogger(__name__)
 
 
-ROBOTS_MAX_BYTES = 500_000
-MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed
-ROBOTS_TTL = timedelta(hours=24)
 
 
 class FetchResult(BaseModel):
@@ -90,19 +87,6 @@ class _HostGate:
     delay: float = 0.0
 
 
-_ALLOW_ALL = "allow-all"
-
-
-class ValueCache(Protocol):
-    """Small persisted values; ``briefing.store.Store`` is one."""
-
-    def get_value(self, key: str) -> str | None:
-        """The value stored under ``key``, if any."""
-
-    def set_value(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key``."""
-
-
 class Fetcher:
     """The shared async client: use ``async with Fetcher(settings) as f: await f.fetch(url)``."""
 
@@ -110,15 +94,14 @@ class Fetcher:
         self,
         settings: FetchSettings | None = None,
         resolver: Resolver | None = None,
-        cache: ValueCache | None = None,
+        cache: ValueCache | None = None,  # keeps robots.txt rules between runs (a Store)
     ) -> None:
         self.settings = settings or FetchSettings()
         self._resolver = resolver or system_resolver
-        self._cache = cache  # keeps robots.txt rules between runs (the Store fits)
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[Allowance, httpx.AsyncClient] = {}
+        self._transports: dict[Allowance, GuardedTransport] = {}
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, RobotFileParser | str] = {}
-        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._robots = Robots(self.settings.user_agent, self._hop, self._set_delay, cache)
         self._slots = asyncio.Semaphore(max(1, self.settings.max_concurrency))
         self._deadline = time.monotonic() + self.settings.total_timeout
         self.requests = 0  # requests sent, for reports and tests
@@ -140,15 +123,17 @@ class Fetcher:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        self._transports.clear()
 
-    def _client(self, allow_private: bool) -> httpx.AsyncClient:
+    def _client(self, allowance: Allowance) -> httpx.AsyncClient:
         # Separate pools so a connection opened for an allowed private source is never
         # reused by a source that is not allowed to reach it.
-        if allow_private not in self._clients:
+        if allowance not in self._clients:
             transport = GuardedTransport(
-                self._resolver, allow_private, max(1, self.settings.max_concurrency) * 2
+                self._resolver, allowance, max(1, self.settings.max_concurrency) * 2
             )
-            self._clients[allow_private] = httpx.AsyncClient(
+            self._transports[allowance] = transport
+            self._clients[allowance] = httpx.AsyncClient(
                 transport=transport,
                 follow_redirects=False,
                 trust_env=False,
@@ -158,7 +143,7 @@ class Fetcher:
                 },
                 timeout=httpx.Timeout(self.settings.timeout),
             )
-        return self._clients[allow_private]
+        return self._clients[allowance]
 
     def remaining(self) -> float:
         """Seconds left before the run's total deadline."""
@@ -206,20 +191,20 @@ class Fetcher:
     ) -> FetchResult:
         current = url
         hops: list[str] = []
+        allowance = self._allowance(url, allow_private)
         for _ in range(self.settings.max_redirects + 1):
             # A source's allow_private covers its own host only: a redirect elsewhere is
             # untrusted input and gets the full check (unless allowed globally).
-            allow = self.settings.allow_private or (allow_private and same_host(current, url))
-            target = check_url(current, allow)
+            target = self._check_hop(url, current, hops, allowance)
             if self.settings.respect_robots:
-                await self._check_robots(target, allow)
+                await self._robots.check(target, allowance)
             headers = {"Accept": FEED_ACCEPT if accept is FEED_TYPES else PAGE_ACCEPT}
             if not hops:  # validators belong to the URL they were stored for
                 if etag:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-            result = await self._hop(target, allow, headers, accept, max_bytes)
+            result = await self._hop(target, allowance, headers, accept, max_bytes)
             if isinstance(result, str):
                 hops.append(current)
                 current = result
@@ -227,10 +212,34 @@ class Fetcher:
             return result.model_copy(update={"requested_url": url, "redirects": hops})
         raise FetchError(f"more than {self.settings.max_redirects} redirects", location=url)
 
+    @staticmethod
+    def _check_hop(url: str, current: str, hops: list[str], allowance: Allowance) -> httpx.URL:
+        """The checked URL of this hop; a refused redirect target is this page's error."""
+        try:
+            return check_url(current, allowance.covers_url(current))
+        except FetchError as exc:
+            if not hops:
+                raise
+            shown = current if len(current) <= 120 else current[:117] + "..."
+            raise type(exc)(
+                f"redirected to {shown!r}, refused: {exc.reason_for(current)}", location=url
+            ) from None
+
+    def _allowance(self, url: str, allow_private: bool) -> Allowance:
+        """The hosts this fetch may reach privately: the source's own, or (globally) all."""
+        if self.settings.allow_private:
+            return Allowance(everywhere=True)
+        if not allow_private:
+            return NO_ALLOWANCE
+        try:
+            return Allowance.of(httpx.URL(url).host)
+        except (httpx.InvalidURL, TypeError):
+            return NO_ALLOWANCE
+
     async def _hop(
         self,
         target: httpx.URL,
-        allow: bool,
+        allow: Allowance,
         headers: dict[str, str],
         accept: frozenset[str],
         max_bytes: int,
@@ -259,20 +268,24 @@ class Fetcher:
     async def _request(
         self,
         target: httpx.URL,
-        allow: bool,
+        allow: Allowance,
         headers: dict[str, str],
         accept: frozenset[str],
         max_bytes: int,
     ) -> FetchResult | str:
         url = str(target)
-        client = self._client(allow)
-        async with client.stream("GET", target, headers=headers) as response:
+        async with self._send(target, allow, headers) as response:
             status = response.status_code
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError("redirect without a Location header", location=url)
-                return str(urljoin(url, location.strip()))
+                try:
+                    return str(urljoin(url, location.strip()))
+                except ValueError:
+                    raise FetchError(
+                        f"redirect to an invalid URL {location[:120]!r}", location=url
+                    ) from None
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
             now = datetime.now(UTC)
@@ -313,94 +326,32 @@ class Fetcher:
             fetched_at=now,
         )
 
+    @asynccontextmanager
+    async def _send(
+        self, target: httpx.URL, allow: Allowance, headers: dict[str, str]
+    ) -> AsyncIterator[httpx.Response]:
+        """One streamed GET through the guarded transport, closed on exit."""
+        client = self._client(allow)
+        request = client.build_request("GET", target, headers=headers)
+        # Straight to the transport: httpx's client parses a redirect's Location itself,
+        # and a mailto:/data: target raises InvalidURL there before we could refuse it.
+        response = await self._transports[allow].handle_async_request(request)
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
     def _gate(self, target: httpx.URL) -> _HostGate:
         return self._gate_for(target.host)
+
+    def _set_delay(self, host: str, delay: float) -> None:
+        self._gate_for(host).delay = delay
 
     def _gate_for(self, host: str) -> _HostGate:
         key = host_key(host)
         if key not in self._gates:
             self._gates[key] = _HostGate()
         return self._gates[key]
-
-    async def _check_robots(self, target: httpx.URL, allow: bool) -> None:
-        origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
-        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
-        async with lock:  # one robots.txt fetch per origin, however many ask at once
-            if origin not in self._robots:
-                cached = self._cached_robots(origin, target.host)
-                self._robots[origin] = cached or await self._load_robots(origin, target, allow)
-        rules = self._robots[origin]
-        if rules is _ALLOW_ALL:
-            return
-        if isinstance(rules, str):
-            raise FetchError(rules, location=str(target))
-        if not rules.can_fetch(self.settings.user_agent, str(target)):
-            raise FetchError("disallowed by the site's robots.txt", location=str(target))
-
-    def _rules(self, origin: str, host: str, body: str | None) -> RobotFileParser | str:
-        if body is None:
-            return _ALLOW_ALL
-        parser = RobotFileParser(origin + "/robots.txt")
-        parser.parse(body.splitlines())
-        delay = parser.crawl_delay(self.settings.user_agent)
-        if delay:
-            self._gate_for(host).delay = min(float(delay), MAX_CRAWL_DELAY)
-        return parser
-
-    def _cached_robots(self, origin: str, host: str) -> RobotFileParser | str | None:
-        """Rules fetched in an earlier run, while they are fresh (RFC 9309: up to 24 h)."""
-        raw = self._cache.get_value(f"robots:{origin}") if self._cache else None
-        if not raw:
-            return None
-        try:
-            entry = json.loads(raw)
-            fetched = datetime.fromisoformat(entry["fetched_at"])
-            body = entry["body"]
-        except (ValueError, KeyError, TypeError):
-            return None
-        if datetime.now(UTC) - fetched > ROBOTS_TTL or not isinstance(body, str | None):
-            return None
-        return self._rules(origin, host, body)
-
-    async def _load_robots(
-        self, origin: str, site: httpx.URL, allow: bool
-    ) -> RobotFileParser | str:
-        """Parsed rules, _ALLOW_ALL, or the reason the site must not be crawled."""
-        url = origin + "/robots.txt"
-        body: str | None = None
-        for _ in range(6):
-            target = check_url(url, allow)
-            try:
-                result = await self._hop(
-                    target, allow, {"Accept": "text/plain"}, ANY_TYPE, ROBOTS_MAX_BYTES
-                )
-            except HTTPStatusError as exc:
-                if 400 <= exc.status < 500:
-                    break  # no robots.txt: everything is allowed (RFC 9309)
-                log.warning("robots.txt for %s: %s; not crawling the site", origin, exc)
-                return f"not crawled, robots.txt unavailable (HTTP {exc.status})"
-            except BlockedAddressError:
-                raise  # the site itself is out of bounds, not just its robots.txt
-            except FetchError as exc:
-                # The site is unreachable (timeout, TLS, refused): remember why, so the
-                # pages behind it fail at once instead of each waiting out a deadline.
-                log.warning("robots.txt for %s unavailable (%s): not crawling it", origin, exc)
-                return exc.reason_for(url)
-            if isinstance(result, str):
-                url = result
-                continue
-            if result.media_type in (None, *ROBOTS_TYPES):  # else e.g. a soft-404 image
-                body = result.content.decode("utf-8", "replace")
-            break
-        else:
-            return "not crawled, robots.txt redirects too often"
-        if self._cache is not None:
-            stamp = datetime.now(UTC).isoformat()
-            self._cache.set_value(
-                f"robots:{origin}", json.dumps({"fetched_at": stamp, "body": body})
-            )
-        return self._rules(origin, site.host, body)
-
 
 def _describe_transport(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):

@@ -10,7 +10,7 @@ do not look like hosts and are left alone.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 _PATH = r"(?:[/?#][^\s<>\"')\]]*)?"
 _SCHEME_OR_WWW = r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+"
@@ -74,3 +74,31 @@ def canonical_url(url: str | None) -> str | None:
         host = f"{host}:{parts.port}"
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), query, ""))
+
+
+
+_NETLOC = re.compile(r"[A-Za-z0-9.\-:\[\]@%_~]+")
+_URL_PART_SAFE = "/?&=+,;:@!$*%~-._"  # never ( ) < > " ' ` \\ [ ] space or a control
+
+
+def safe_link(url: str | None) -> str | None:
+    """An http(s) URL fit to print as a link in Markdown, HTML or text, else None.
+
+    Any other scheme (``javascript:``, ``data:`` ...) is refused, and every character
+    that could close a link or an attribute (``<>()[]"'``, spaces, backslashes,
+    backticks, controls) is percent-encoded, so the URL stays the one link its source
+    gave.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
+        return None
+    if not _NETLOC.fullmatch(parts.netloc):
+        return None
+    path, query, fragment = (quote(p, safe=_URL_PART_SAFE) for p in parts[2:])
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, query, fragment))

@@ -7,6 +7,7 @@ with autoescaping and inline CSS; its only links are the briefing's http(s) sour
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -25,8 +26,8 @@ from urllib.parse import urlsplit
 
 from briefing.config import EmailSettings
 from briefing.errors import ConfigError, DeliveryError
-from briefing.models import DevelopmentSection, Sitrep, SourceEntry
-from briefing.render import template_env
+from briefing.models import DevelopmentSection, Sitrep
+from briefing.render import briefing_context, count, render_template, template_env
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +54,11 @@ def make_subject(template: str, sitrep: Sitrep) -> str:
     values = {
         "date": sitrep.date,
         "developments": len(sitrep.developments),
-        "developments_text": _count(len(sitrep.developments), "development"),
+        "developments_text": count(len(sitrep.developments), "development"),
         "sources": len(sitrep.sources),
         "title": sitrep.title,
     }
     return format_subject(template, values)
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 development', '5 developments'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def format_subject(template: str, values: Mapping[str, object]) -> str:
@@ -93,14 +89,6 @@ def check_address(value: str, key: str) -> tuple[str, str]:
     return header_form, addr
 
 
-def _safe_link(url: str | None) -> str | None:
-    """Only plain http(s) URLs become links; anything else stays text."""
-    if not url or UNSAFE_CHARS.search(url) or any(ch.isspace() for ch in url):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
-
-
 def list_unsubscribe_header(value: str) -> str:
     if UNSAFE_CHARS.search(value) or any(ch.isspace() for ch in value):
         raise ConfigError("bad setting 'email.list_unsubscribe': it must be one mailto: or URL")
@@ -111,26 +99,6 @@ def list_unsubscribe_header(value: str) -> str:
 
 
 # ---------------------------------------------------------------- bodies
-
-
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _marks(item: Any) -> str:
-    """Citation markers for the text body: `` [1][3]`` plus ``(unverified)``."""
-    marks = "".join(f"[{n}]" for n in item.sources)
-    marks = f" {marks}" if marks else ""
-    return marks if getattr(item, "verified", True) else f"{marks} (unverified)"
-
-
-def _source_date(source: SourceEntry) -> str:
-    if source.published_at is not None:
-        return f", {_when(source.published_at)}"
-    return ", undated" if source.undated else ""
 
 
 @dataclass(frozen=True)
@@ -147,29 +115,24 @@ def render_bodies(sitrep: Sitrep, templates_dir: Path | None, pdf_name: str | No
     env = template_env(templates_dir)
     # Escaping and whitespace are decided here, not by the shared environment's settings.
     blocks: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True}
-    html_t = env.overlay(autoescape=True, **blocks).get_template("email.html.j2")
-    text_t = env.overlay(autoescape=False, **blocks).get_template("email.txt.j2")
-    links = {s.number: _safe_link(s.url) for s in sitrep.sources}
-    period = f"{_when(sitrep.period_start)} to {_when(sitrep.period_end)}"
+    html_env = env.overlay(autoescape=True, **blocks)
+    text_env = env.overlay(autoescape=False, **blocks)
 
     def render(shown: list[DevelopmentSection]) -> tuple[str, str]:
-        ctx: dict[str, Any] = {
-            "sitrep": sitrep, "developments": shown, "links": links, "when": _when,
-            "marks": _marks, "source_date": _source_date,
-            "period": period, "omitted": len(sitrep.developments) - len(shown),
-            "pdf_name": pdf_name,
-        }
-        return html_t.render(ctx), text_t.render(ctx)
+        # The same context as the Markdown, HTML and PDF briefing: one voice everywhere.
+        ctx = briefing_context(sitrep, developments=shown, pdf_name=pdf_name)
+        return (render_template(html_env, "email.html.j2", ctx),
+                render_template(text_env, "email.txt.j2", ctx))
 
-    count = len(sitrep.developments)
+    kept = len(sitrep.developments)
     html, text = render(sitrep.developments)
-    while len(html.encode()) > MAX_HTML_BYTES and count > 0:
-        count //= 2
-        html, text = render(sitrep.developments[:count])
+    while len(html.encode()) > MAX_HTML_BYTES and kept > 0:
+        kept //= 2
+        html, text = render(sitrep.developments[:kept])
     if len(html.encode()) > MAX_HTML_BYTES:
         log.warning("the email body for %s is %d bytes even without developments",
                     sitrep.date, len(html.encode()))
-    return Bodies(html=html, text=text, omitted=len(sitrep.developments) - count)
+    return Bodies(html=html, text=text, omitted=len(sitrep.developments) - kept)
 
 
 def build_message(
@@ -178,14 +141,14 @@ def build_message(
 ) -> EmailMessage:
     """One recipient's message: headers, text, HTML and the PDF attachment."""
     sender, sender_addr = check_address(settings.from_ or "", "email.from")
-    to, _ = check_address(recipient, "email.to")
+    to, to_addr = check_address(recipient, "email.to")
     now = now or datetime.now(UTC)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = make_subject(settings.subject, sitrep)
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id(f"brief.{checked_date(sitrep.date)}", sender_addr)
+    msg["Message-ID"] = briefing_message_id(sitrep.date, to_addr, sender_addr)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     if settings.list_unsubscribe:
         msg["List-Unsubscribe"] = list_unsubscribe_header(settings.list_unsubscribe)
@@ -196,6 +159,17 @@ def build_message(
             pdf, maintype="application", subtype="pdf", filename=pdf_filename(sitrep)
         )
     return msg
+
+
+def briefing_message_id(briefing_date: str, recipient: str, sender: str) -> str:
+    """The one Message-ID of a day's briefing to a recipient, the same on every copy.
+
+    A copy re-sent after an unconfirmed delivery is then recognised as a duplicate by
+    mail servers and clients instead of arriving as a new message.
+    """
+    day = checked_date(briefing_date)
+    digest = hashlib.sha256(f"{day}\n{recipient.lower()}\n{sender.lower()}".encode()).hexdigest()
+    return f"<brief.{day}.{digest[:16]}@{sender.rpartition('@')[2]}>"
 
 
 def message_id(prefix: str, sender: str) -> str:

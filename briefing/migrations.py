@@ -302,3 +302,9 @@ def m008_llm_calls(db: sqlite3.Connection) -> None:
 def m009_article_quarantined(db: sqlite3.Connection) -> None:
     """Passages held back from each article's text, with reasons (JSON list; briefing.safety)."""
     _add_column(db, "articles", "quarantined", "TEXT NOT NULL DEFAULT '[]'")
+
+
+@migration
+def m010_sent_log_status(db: sqlite3.Connection) -> None:
+    """A send whose final reply never came is logged 'uncertain', so it is not re-sent."""
+    _add_column(db, "sent_log", "status", "TEXT NOT NULL DEFAULT 'sent'")

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from briefing.text import one_line, strip_controls
+
 
 class SourceKind(StrEnum):
     """Where an input came from."""
@@ -71,6 +73,12 @@ class SourceRef(BaseModel):
     tag: str | None = None  # the configured source's label, e.g. "syria"
     reliability: str | None = None  # the configured source's grade, A (best) to F
 
+    @field_validator("site", "title", "name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """Names from the web or the file system are shown as one clean line."""
+        return one_line(value) if value is not None else None
+
 
 class Quarantined(BaseModel):
     """A passage kept out of an article's text (hidden, or addressed to an AI), and why.
@@ -100,6 +108,18 @@ class Article(BaseModel):
     suspicious_passages: int = 0  # text addressed to an AI, kept out of the text
     quarantined: list[Quarantined] = Field(default_factory=list)  # those passages, and why
     notes: list[str] = Field(default_factory=list)  # e.g. "feed summary used"
+
+    @field_validator("title", "site", "author")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """Extracted names are one clean line: no controls, bidi overrides or breaks."""
+        return one_line(value) if value is not None else None
+
+    @field_validator("text")
+    @classmethod
+    def _no_controls(cls, value: str) -> str:
+        """Extracted text keeps its paragraphs but no control or bidi override character."""
+        return strip_controls(value)
 
     @property
     def paragraphs(self) -> list[str]:

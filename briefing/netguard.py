@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import httpcore
@@ -113,6 +114,38 @@ def same_host(url: str, other: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """The hosts that may resolve to private addresses: a source's own host, or none.
+
+    It names hosts rather than switching the guard off, so a redirect (or a robots.txt
+    redirect) from an allowed host to any other private host is still refused.
+    ``everywhere`` is the global ``fetch.allow_private`` setting, for tests and labs.
+    """
+
+    hosts: frozenset[str] = frozenset()
+    everywhere: bool = False
+
+    @classmethod
+    def of(cls, *hosts: str) -> Allowance:
+        """The allowance for these host names (or URLs' hosts, already extracted)."""
+        return cls(frozenset(host_key(h) for h in hosts if h))
+
+    def covers(self, host: str) -> bool:
+        """True when ``host`` may reach a private address."""
+        return self.everywhere or host_key(host) in self.hosts
+
+    def covers_url(self, url: str) -> bool:
+        """True when the host of ``url`` may reach a private address."""
+        try:
+            return self.covers(httpx.URL(url).host)
+        except (httpx.InvalidURL, TypeError):
+            return False
+
+
+NO_ALLOWANCE = Allowance()
+
+
 def _is_localhost_name(host: str) -> bool:
     name = host.lower().rstrip(".")
     return name == "localhost" or name.endswith(".localhost")
@@ -160,9 +193,9 @@ async def system_resolver(host: str, port: int) -> list[str]:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolves, checks every address, then connects to a checked address only."""
 
-    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+    def __init__(self, resolver: Resolver, allowance: Allowance) -> None:
         self._resolver = resolver
-        self._allow_private = allow_private
+        self._allowance = allowance
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -173,8 +206,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        # The allowance is checked here too, per host, so no pool can reach a private
+        # host its source was not given, whatever path (redirect, robots.txt) led there.
+        allow_private = self._allowance.covers(host)
         literal = ip_literal(host)
-        if literal is None and not self._allow_private and _is_localhost_name(host):
+        if literal is None and not allow_private and _is_localhost_name(host):
             raise BlockedAddressError(f"refused to connect to loopback host {host}{_ALLOW_HINT}")
         addresses = [str(literal)] if literal is not None else await self._resolver(host, port)
         if not addresses:
@@ -185,7 +221,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 ip = ipaddress.ip_address(address.split("%", 1)[0])
             except ValueError:
                 raise BlockedAddressError(f"host {host} resolved to {address!r}") from None
-            reason = blocked_reason(ip, self._allow_private)
+            reason = blocked_reason(ip, allow_private)
             if reason:
                 # One bad answer poisons the lot: a mixed answer is how rebinding starts.
                 raise BlockedAddressError(f"host {host} resolves to {reason}{_ALLOW_HINT}")
@@ -220,7 +256,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport with its connection pool built on the guarded backend."""
 
-    def __init__(self, resolver: Resolver, allow_private: bool, max_connections: int) -> None:
+    def __init__(self, resolver: Resolver, allowance: Allowance, max_connections: int) -> None:
         # Few idle connections: the pool checks every idle one on each request, and with
         # per-host delays most of them would only sit there for a second.
         limits = httpx.Limits(
@@ -238,5 +274,5 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             http1=True,
             http2=True,
-            network_backend=GuardedBackend(resolver, allow_private),
+            network_backend=GuardedBackend(resolver, allowance),
         )

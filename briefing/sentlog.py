@@ -45,23 +45,30 @@ class SentLog:
         self.db.close()
 
     def was_sent(self, briefing_date: str, recipient: str) -> bool:
-        """True when this recipient already got this day's briefing."""
+        """True when this recipient already got (or may have got) this day's briefing."""
+        return self.status(briefing_date, recipient) is not None
+
+    def status(self, briefing_date: str, recipient: str) -> str | None:
+        """'sent', 'uncertain' (no final reply came), or None when never sent."""
         row = self.db.execute(
-            "SELECT 1 FROM sent_log WHERE briefing_date = ? AND recipient = ?",
+            "SELECT status FROM sent_log WHERE briefing_date = ? AND recipient = ?",
             (briefing_date, recipient.lower()),
         ).fetchone()
-        return row is not None
+        return str(row[0]) if row is not None else None
 
-    def record(self, briefing_date: str, recipient: str, message_id: str) -> None:
+    def record(
+        self, briefing_date: str, recipient: str, message_id: str, status: str = "sent"
+    ) -> None:
         """Remember a delivered message (a forced re-send counts up ``times``)."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
-                "INSERT INTO sent_log (briefing_date, recipient, message_id, sent_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT(briefing_date, recipient) DO UPDATE SET"
+                "INSERT INTO sent_log (briefing_date, recipient, message_id, sent_at, status)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(briefing_date, recipient) DO UPDATE SET"
                 " message_id = excluded.message_id, sent_at = excluded.sent_at,"
-                " times = times + 1",
-                (briefing_date, recipient.lower(), message_id, datetime.now(UTC).isoformat()),
+                " status = excluded.status, times = times + 1",
+                (briefing_date, recipient.lower(), message_id, datetime.now(UTC).isoformat(),
+                 status),
             )
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -1,7 +1,9 @@
 """SMTP: the mail server's settings checked, one connection, one message per recipient.
 
 Transient answers (4xx, dropped connections) are retried ``TRIES`` times per recipient;
-a refusal is returned with the server's code and reason, never raised.
+a refusal is returned with the server's code and reason, never raised. A connection
+lost after the whole message went out but before the server's final reply is neither:
+the server may have queued it, so it is reported as *uncertain* and never retried.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -34,6 +37,7 @@ class Refusal:
     recipient: str
     code: int | None  # SMTP reply code; None when the connection failed
     reason: str
+    uncertain: bool = False  # the message went out; the server's verdict never came
 
 
 
@@ -163,6 +167,50 @@ class Session:
         self.drop()
 
 
+class _Unconfirmed(Exception):
+    """The message body was sent; the connection failed before the final reply."""
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def transmit(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+    """MAIL, RCPT, DATA for one recipient, telling a lost final reply from other failures.
+
+    smtplib's ``sendmail`` cannot say whether a dropped connection happened before or
+    after the message went out, and a retry after would mail the message twice.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _reset(smtp)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _reset(smtp)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        _reset(smtp)
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LEADING_DOT.sub(b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    try:
+        code, reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _Unconfirmed(str(exc) or "connection closed") from None
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    with suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
 def send_one(
     session: Session, sender: str, recipient: str, data: bytes, backoff: float
 ) -> Refusal | None:
@@ -171,8 +219,16 @@ def send_one(
     reason = ""
     for attempt in range(1, TRIES + 1):
         try:
-            session.get().sendmail(sender, [recipient], data)
+            transmit(session.get(), sender, recipient, data)
             return None
+        except _Unconfirmed as exc:
+            session.drop()
+            log.warning("%s: no reply after the message was sent (%s)", recipient, exc)
+            return Refusal(
+                recipient, None,
+                f"delivery uncertain: the connection was lost after the message was sent ({exc})",
+                uncertain=True,
+            )
         except smtplib.SMTPRecipientsRefused as exc:
             code, raw = exc.recipients.get(recipient, (None, b"refused"))
             reason = _reply(raw)

@@ -54,6 +54,22 @@ def _without_dateline(text: str, start: int, end: int) -> tuple[int, int]:
     return (start + found.end(), end) if found else (start, end)
 
 
+# C0 and C1 controls but tab, line feed, carriage return and form feed (whitespace, which
+# squash handles), and the bidi embeddings, overrides and isolates that can make text
+# display in an order other than the one it is stored in (Trojan Source).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control or bidi override characters; line breaks kept."""
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one clean line: no controls or bidi overrides, no line breaks."""
+    return squash(strip_controls(text))
+
+
 def squash(text: str) -> str:
     """Collapse runs of whitespace into one space and strip the ends."""
     return _SPACE.sub(" ", text).strip()
@@ -74,10 +90,10 @@ _FOLD = str.maketrans({
 
 @lru_cache(maxsize=512)  # article texts are compared with many statements
 def normalise(text: str) -> str:
-    """The one text normaliser: NFKC, plain quotes and dashes, no invisible characters,
-    single spaces. Every stage that compares text (verification, dedup, hashing) uses it.
+    """The one text normaliser: NFKC, plain quotes and dashes, no invisible, control or
+    bidi override characters, single spaces. Every stage that compares text (verification, dedup, hashing) uses it.
     """
-    return squash(unicodedata.normalize("NFKC", text).translate(_FOLD))
+    return one_line(unicodedata.normalize("NFKC", text).translate(_FOLD))
 
 
 def fold(text: str) -> str:

@@ -1,7 +1,8 @@
 """A real SMTP server on 127.0.0.1 for the delivery tests (aiosmtpd in a thread).
 
 It records every accepted message, can refuse chosen recipients with 550 or answer 451
-a set number of times first, offers STARTTLS or implicit TLS with a certificate from a
+a set number of times first, can drop the connection after accepting a message's data
+but before the final reply, offers STARTTLS or implicit TLS with a certificate from a
 throw-away CA made here with the ``openssl`` command, and can require AUTH.
 """
 
@@ -36,6 +37,8 @@ class Recorder:
 
     refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 ..." reply
     temp_failures: dict[str, int] = field(default_factory=dict)  # address -> 451s left
+    # Accept the message, then drop the connection before the final reply (this many times).
+    drop_after_data: int = 0
     messages: list[Received] = field(default_factory=list)
     rcpt_attempts: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -60,6 +63,9 @@ class Recorder:
             self.messages.append(
                 Received(str(envelope.mail_from), list(envelope.rcpt_tos), content)
             )
+            if self.drop_after_data > 0:
+                self.drop_after_data -= 1
+                server.transport.abort()  # the message is queued; the client never hears
         return "250 Message accepted"
 
     def count_for(self, address: str) -> int:

@@ -77,8 +77,11 @@ def test_sources_section_lines(briefing_run: tuple[Path, str]) -> None:
     markdown = (work / "out" / f"sitrep-{EXAMPLE_DAY}.md").read_text()
     sources = markdown.split("\n## Sources\n")[1]
     lines = [line for line in sources.splitlines() if line.strip()]
-    assert all(re.match(r"^\[\d+\] ", line) for line in lines)
-    assert not any("utm_" in line for line in lines)
+    # Entries, then the reference-style link definitions that make each [n] a link.
+    definitions = [line for line in lines if re.match(r"^\[\d+\]: https?://", line)]
+    lines = [line for line in lines if line not in definitions]
+    assert definitions and all(re.match(r"^\[\d+\] ", line) for line in lines)
+    assert not any("utm_" in line for line in lines + definitions)
     assert any("file: rsreview-iran-backed-militias-arrive.md" in line for line in lines)
     assert any(line.endswith("undated") for line in lines)
 
@@ -96,7 +99,7 @@ def test_no_chrome_and_no_sentence_twice(briefing_run: tuple[Path, str]) -> None
     ):
         assert chrome not in markdown
     statements = [
-        re.sub(r" \[[\d, ]+\]$", "", line[2:])
+        re.sub(r"(,? \[\d+\])+$", "", line[2:])
         for line in markdown.splitlines()
         if line.startswith("- ") and line.rstrip().endswith("]")
     ]

@@ -57,7 +57,10 @@ def test_html_links_only_to_sources(tmp_path: Path, settings: Settings) -> None:
     # Besides its sources, a page links only to the archive's own files beside it.
     archive = {"index.html", "feed.atom"} | {
         p.name for p in result.paths["html"].parent.glob("sitrep-*.html")}
-    assert links and links <= {s.url for s in result.sitrep.sources if s.url} | archive
+    # ... and its citations to its own numbered source entries.
+    entries = {f"#source-{s.number}" for s in result.sitrep.sources}
+    assert all(f'id="{e[1:]}"' in html for e in entries & links)
+    assert links and links <= {s.url for s in result.sitrep.sources if s.url} | archive | entries
     assert "src=" not in html  # no images or other remote resources
     assert "evil.example" not in html
 

@@ -10,7 +10,9 @@ headline list under it is chrome until prose starts again.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from briefing.text import squash, words
@@ -125,6 +127,7 @@ class CleanText:
     date_lines: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     site: str | None = None
+    dateline: str | None = None  # "BEIRUT (Reuters)": taken off the story's first line
 
 
 def is_date_line(line: str) -> bool:
@@ -252,6 +255,7 @@ def clean_lines(lines: list[str]) -> CleanText:
         previous = headline
     if out.title is not None and out.title in out.removed:
         out.removed.remove(out.title)
+    out.dateline = find_dateline(lines)
     return out
 
 
@@ -364,6 +368,25 @@ def polish(paragraph: str) -> str:
     if _DASHES.search(text):
         text = _DATELINE.sub("", squash(text))
     return squash(text)
+
+
+DATELINE_NOTE = "dateline: "  # an Article note: the place a wire dateline gave
+_DATELINE_SCAN = 60  # lines: a dateline opens the story, near the top of the page
+
+
+def find_dateline(lines: Iterable[str]) -> str | None:
+    """The wire dateline opening the story ("BEIRUT (Reuters)"), which polish strips.
+
+    Only a dateline on a line that reads as prose once stripped counts: a menu such as
+    "HOME - News" is not one.
+    """
+    for line in itertools.islice((line for line in lines if line.strip()), _DATELINE_SCAN):
+        text = squash(_LEADING_BULLET.sub("", line))
+        if not _DASHES.search(text) or not (found := _DATELINE.match(text)):
+            continue
+        if is_prose(polish(text)):
+            return re.sub(r"\s*[—–-]+\s*$", "", found.group(0))
+    return None
 
 
 _UNSPACED = re.compile(

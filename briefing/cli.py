@@ -403,6 +403,9 @@ def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -
 def extract_command(ctx: click.Context, target: str, output: str) -> None:
     """Print what brief sees of one page: title, date and its source, text, verdict.
 
+    Passages held back from the text (hidden, or addressed to an AI) are listed with
+    the reason for each.
+
     Exits 0 when the page would be briefed, 2 when it would not (the reason is given).
     """
     from briefing.examine import as_text, describe, inspect_target

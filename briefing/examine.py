@@ -8,13 +8,15 @@ result is reported whether or not the page would be briefed.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
+from briefing.cleaner import DATELINE_NOTE
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.extract import Extraction, extract_page
-from briefing.models import RawDocument, SourceKind
+from briefing.models import Article, RawDocument, SourceKind
 from briefing.sources.inbox import MEDIA_TYPES
 
 
@@ -52,6 +54,12 @@ async def _fetch(url: str, settings: Settings) -> RawDocument:
         return await fetch_page(fetcher, url)
 
 
+def dateline_of(article: Article) -> str | None:
+    """The wire dateline taken off the story's first line ("BEIRUT (Reuters)"), if any."""
+    prefix = DATELINE_NOTE
+    return next((n[len(prefix) :] for n in article.notes if n.startswith(prefix)), None)
+
+
 def describe(result: Extraction) -> dict[str, Any]:
     """The page as JSON-ready fields: metadata, text and whether it would be briefed."""
     article = result.article
@@ -64,16 +72,33 @@ def describe(result: Extraction) -> dict[str, Any]:
         "language": article.language,
         "words": result.words,
         "text": article.text,
+        "dateline": dateline_of(article),
         "accepted": result.accepted,
     }
     if not result.accepted:
         fields["reason"] = result.reason
+    # What was held back, and why: the user's way to check the injection filter.
+    fields["quarantined"] = [q.model_dump() for q in article.quarantined]
     return fields
 
 
+_RULE = "-" * 72
+
+
 def as_text(result: Extraction) -> str:
-    """The same fields for a terminal: a header of metadata, a blank line, the text."""
+    """The same fields for a terminal: metadata, the text, then what was held back."""
     fields = describe(result)
     text = str(fields.pop("text"))
+    held: list[dict[str, str]] = fields.pop("quarantined")
     header = [f"{key}: {'' if value is None else value}" for key, value in fields.items()]
-    return "\n".join(header) + "\n\n" + text
+    out = "\n".join(header) + "\n\n" + text
+    if held:
+        # Set apart so no one mistakes a held-back passage for part of the article.
+        lines = [f"[{q['reason']}] {q['text']}" for q in held]
+        title = f"HELD BACK: {len(held)} passage(s), not part of the article text"
+        out += "\n\n" + "\n".join([_RULE, title, _RULE, *lines])
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", out)
+
+
+# Page text is untrusted: a terminal escape in it must print as text, not act.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

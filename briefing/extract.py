@@ -21,7 +21,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from briefing.cleaner import clean_lines, clean_paragraphs, count_words, is_date_line
+from briefing.cleaner import (
+    clean_lines,
+    clean_paragraphs,
+    count_words,
+    find_dateline,
+    is_date_line,
+)
 from briefing.dates import date_from_html, parse_html
 from briefing.errors import SourceError
 from briefing.extract_html import (
@@ -31,7 +37,7 @@ from briefing.extract_html import (
     strip_comments,
     tables_as_rows,
 )
-from briefing.extract_text import from_json, from_markdown, from_text
+from briefing.extract_text import dateline_notes, from_json, from_markdown, from_text
 from briefing.hidden import (
     drop_hidden,
     page_titles,
@@ -147,17 +153,30 @@ def _from_html(html: str, raw: RawDocument) -> Article:
     strip_comments(tree)
     meta = _html_metadata(tree)
     hidden = drop_hidden(tree)
+    if _hid_the_page(tree, hidden):
+        # A page hiding more text than it shows hides nothing from a reader: its
+        # stylesheet (rules under media queries, blocks a script reveals) was misread.
+        # Read it again by its markup and inline styles alone; every sentence still
+        # goes through the injection filter.
+        tree = parse_html(html)
+        strip_comments(tree)
+        for style in tree.iter("style"):
+            style.text = ""
+        hidden = drop_hidden(tree)
     drop_popups(tree)
     tables_as_rows(tree)
     collapse_source_breaks(tree)
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
     links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
-    paragraphs = clean_paragraphs(body_text(tree, raw.url).splitlines(), links)
+    lines = body_text(tree, raw.url).splitlines()
+    paragraphs = clean_paragraphs(lines, links)
+    dateline = find_dateline(lines)
     if count_words(" ".join(paragraphs)) < MIN_WORDS:
         # Old layouts (story text loose in a <td>) defeat the extractor: read the page
         # as a person would, line by line, with the same cleaner as for saved text.
-        paragraphs = clean_lines(_visible_lines(tree)).paragraphs
+        cleaned = clean_lines(_visible_lines(tree))
+        paragraphs, dateline = cleaned.paragraphs, cleaned.dateline
     title = squash(
         title_from_page(meta.get("title"), page_titles(tree), "\n".join(paragraphs)) or ""
     )
@@ -171,9 +190,16 @@ def _from_html(html: str, raw: RawDocument) -> Article:
         author=meta.get("author"),
         published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
+        notes=dateline_notes(dateline),
     )
     article.quarantined += hidden + rejected_title(meta.get("title"), article.title)
     return article
+
+
+def _hid_the_page(tree: Any, hidden: list[Quarantined]) -> bool:
+    """True when the passages taken as hidden outweigh the text left on the page."""
+    held = sum(count_words(q.text) for q in hidden)
+    return held > MIN_WORDS and held > count_words(tree.text_content())
 
 
 _BLOCKS = (

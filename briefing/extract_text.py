@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from briefing.cleaner import clean_lines, clean_paragraphs
+from briefing.cleaner import DATELINE_NOTE, clean_lines, clean_paragraphs, find_dateline
 from briefing.dates import date_from_fields, date_from_lines, parse_datetime
 from briefing.errors import SourceError
 from briefing.models import Article, DateSource, RawDocument
@@ -103,7 +103,13 @@ def _from_lines(lines: list[str], raw: RawDocument) -> Article:
         url=raw.url,
         published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
+        notes=dateline_notes(cleaned.dateline),
     )
+
+
+def dateline_notes(dateline: str | None) -> list[str]:
+    """The Article note keeping a stripped wire dateline's place, when there was one."""
+    return [DATELINE_NOTE + dateline] if dateline else []
 
 
 def from_json(text: str, raw: RawDocument) -> Article:
@@ -131,4 +137,5 @@ def from_json(text: str, raw: RawDocument) -> Article:
         author=field("author"),
         published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
+        notes=dateline_notes(find_dateline(body)),
     )

@@ -28,7 +28,7 @@ from itertools import combinations
 from briefing.linkage import average_linkage, similarity_graph
 from briefing.models import Article, Development, Story
 from briefing.terms import term_vectors
-from briefing.text import words
+from briefing.text import raw_words
 
 SHINGLE = 5
 SKETCH = 64
@@ -93,7 +93,7 @@ def _shingles(text: str) -> set[int]:
     # crc32 per word, then the hash of a tuple of ints: unlike str hashes, neither is
     # salted per process, and the sketch (the smallest values) decides which pairs are
     # compared, so it must not change between runs
-    ids = [_word_id(w) for w in words(text)]
+    ids = list(map(_word_id, raw_words(text)))
     if len(ids) < SHINGLE:
         return {hash(tuple(ids))}
     return {hash(run) for run in zip(*(ids[k:] for k in range(SHINGLE)), strict=False)}
@@ -101,7 +101,8 @@ def _shingles(text: str) -> set[int]:
 
 @lru_cache(maxsize=500_000)
 def _word_id(word: str) -> int:
-    return zlib.crc32(word.encode())
+    """crc32 of the case-folded word (cached on the word as written: most recur)."""
+    return zlib.crc32(word.casefold().encode())
 
 
 def _jaccard(a: set[int], b: set[int]) -> float:

@@ -10,6 +10,7 @@ alt text never become content either.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -94,6 +95,9 @@ class Stylesheet:
 
     def __init__(self, rules: list[tuple[str, dict[str, str]]]) -> None:
         self.rules = rules
+        # computed_style per element for one pass: an element is asked about again for
+        # each descendant whose background is looked up (the page does not change).
+        self.styles: dict[Any, dict[str, str]] = {}
         self.index: dict[str, list[int]] = {}
         for number, (selector, _) in enumerate(rules):
             last = selector.split()[-1] if selector.split() else ""
@@ -136,25 +140,58 @@ def parse_declarations(style: str) -> dict[str, str]:
 
 
 def _matches(selector: str, element: Any) -> bool:
-    """True for the simple selectors pages use to hide text (tag, .class, #id, tag.class)."""
-    last = selector.split()[-1] if selector.split() else ""
-    found = _SIMPLE_SELECTOR.match(last)
-    if not found or not last:
+    """True for the simple selectors pages use to hide text (tag, .class, #id, tag.class).
+
+    In a descendant selector (".site-header a") every part must match: the element, then
+    its ancestors in order. Read by its last part alone, a header's white link colour
+    would hide every link in the story.
+    """
+    parts = selector.replace(">", " ").split()
+    if not parts or any(sibling in selector for sibling in "+~"):
         return False
-    tag, qualifiers = found.group(1), found.group(2)
+    if not _compound_matches(parts[-1], element):
+        return False
+    found = _SIMPLE_SELECTOR.match(parts[-1])
+    if found and found.group(1) in ("html", "body"):
+        return False
+    wanted = parts[:-1]
+    for ancestor in element.iterancestors() if wanted else ():
+        if _compound_matches(wanted[-1], ancestor):
+            wanted.pop()
+            if not wanted:
+                break
+    return not wanted
+
+
+def _compound_matches(compound: str, element: Any) -> bool:
+    parsed = _compound(compound)
+    if parsed is None or not isinstance(element.tag, str):
+        return False
+    tag, classes, ident = parsed
     if tag and element.tag.lower() != tag:
         return False
-    classes = set((element.get("class") or "").lower().split())
-    for qualifier in re.findall(r"[.#][\w-]+", qualifiers):
-        if qualifier[0] == "." and qualifier[1:] not in classes:
-            return False
-        if qualifier[0] == "#" and (element.get("id") or "").lower() != qualifier[1:]:
-            return False
-    return bool(tag or qualifiers) and tag not in ("html", "body")
+    if ident and (element.get("id") or "").lower() != ident:
+        return False
+    return not classes or classes <= set((element.get("class") or "").lower().split())
+
+
+@functools.lru_cache(maxsize=8192)
+def _compound(compound: str) -> tuple[str | None, frozenset[str], str | None] | None:
+    """A simple compound selector as (tag, classes, id), parsed once; None if not simple."""
+    found = _SIMPLE_SELECTOR.match(compound)
+    if not found or not (found.group(1) or found.group(2)):
+        return None
+    qualifiers = re.findall(r"[.#][\w-]+", found.group(2))
+    ids = [q[1:] for q in qualifiers if q[0] == "#"]
+    classes = frozenset(q[1:] for q in qualifiers if q[0] == ".")
+    return found.group(1), classes, ids[0] if ids else None
 
 
 def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
     """Stylesheet declarations that apply to ``element``, overlaid by its inline style."""
+    cached = rules.styles.get(element)
+    if cached is not None:
+        return cached
     style: dict[str, str] = {}
     for selector, declarations in rules.candidates(element):
         if _matches(selector, element):
@@ -165,6 +202,7 @@ def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
     if element.get("bgcolor"):
         style["background-color"] = element.get("bgcolor").strip().lower()
     style.update(parse_declarations(element.get("style") or ""))
+    rules.styles[element] = style
     return style
 
 

@@ -79,62 +79,79 @@ def term_vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
     for bag in bags:
         df.update(bag.counts.keys())
         for term, p in bag.background.items():
-            background[term] = max(p, background.get(term, 0.0))
+            if p > background.get(term, -1.0):
+                background[term] = p
     n = len(bags)
-    idf = {
-        t: max(0.0, math.log(COMMON * (n + PRIOR) / (df[t] + PRIOR * background[t]))) for t in df
-    }
+    log = math.log
+    idf = {t: max(0.0, log(COMMON * (n + PRIOR) / (d + PRIOR * background[t]))) for t, d in df.items()}
     return [_vector(bag, idf) for bag in bags]
 
 
 def _vector(bag: Bag, idf: dict[str, float]) -> dict[str, float]:
-    weights = {
-        t: (1 + math.log(c)) * idf[t] * (NAME_BOOST if t in bag.names else 1.0)
-        for t, c in bag.counts.items()
-    }
+    names = bag.names
+    weights = [
+        (-(_tf(c) * idf[t] * (NAME_BOOST if t in names else 1.0)), t) for t, c in bag.counts.items()
+    ]
     # sorted by weight, then term: the order (and so float sums) never depends on hashing
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:VECTOR_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {t: w / norm for t, w in top if w > 0}
+    top = sorted(weights)[:VECTOR_TERMS]
+    norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+    return {t: -w / norm for w, t in top if w < 0}
+
+
+@lru_cache(maxsize=4096)
+def _tf(count: int) -> float:
+    """Sublinear term frequency (counts repeat a lot: cached)."""
+    return 1 + math.log(count)
 
 
 def _bag(article: Article, skeletons: bool) -> Bag:
     """Terms of the title (twice: it names the event) and the body's first words."""
     language = (article.language or "en").split("-")[0]
-    bag = Bag()
     body = " ".join(article.text.split()[:MAX_WORDS])
     tokens: Counter[str] = Counter()
     names: set[str] = set()
+    counts: dict[str, int] = {}
     for text, times in ((article.title, 2), (body, 1)):
         found = _TOKEN_AFTER.findall(text)
+        plain = [token for _, token in found]
         for _ in range(times):
-            tokens.update(token for _, token in found)
+            tokens.update(plain)
         if times == 1:
             # a capital after a sentence's end is grammar; mid-sentence, it marks a name
             names.update(t for stop, t in found[1:] if not stop and t[0].isupper())
-        bag.counts.update(_dates([t for _, t in found]) * times)
+        for date in _dates(plain):
+            counts[date] = counts.get(date, 0) + times
+    background: dict[str, float] = {}
+    term_names: set[str] = set()
     for token, count in tokens.items():
+        is_name = token in names
         for term, p in _token_terms(token, language, skeletons):
-            bag.counts[term] += count
-            if p > bag.background.get(term, 0.0):
-                bag.background[term] = p
-            if token in names:
-                bag.names.add(term)
-    for term in bag.counts:
+            counts[term] = counts.get(term, 0) + count
+            if p > background.get(term, 0.0):
+                background[term] = p
+            if is_name:
+                term_names.add(term)
+    for term in counts:
         if term[0] == "@":
-            bag.background[term] = DATE_PROBABILITY
-    return bag
+            background[term] = DATE_PROBABILITY
+    return Bag(counts=Counter(counts), background=background, names=term_names)
 
 
 def _dates(tokens: list[str]) -> list[str]:
-    """Day-and-month mentions ("March 5", "5 mars", "5 مارس") as "@3-5"."""
+    """Day-and-month mentions ("March 5", "5 mars", "5 مارس") as "@3-5", in any order."""
     out = []
-    for i, token in enumerate(tokens):
-        if len(token) <= 2 and token.isdigit():
+    # most tokens are not one- or two-digit numbers: find those few, then their places
+    for day in {t for t in tokens if len(t) <= 2 and t.isdigit()}:
+        i = -1
+        while True:
+            try:
+                i = tokens.index(day, i + 1)
+            except ValueError:
+                break
             for k in (i - 1, i + 1):
                 month = MONTHS.get(fold(tokens[k])) if 0 <= k < len(tokens) else None
                 if month:
-                    out.append(f"@{month}-{int(_number(token))}")
+                    out.append(f"@{month}-{int(_number(day))}")
                     break
     return out
 
@@ -165,8 +182,11 @@ def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, 
     return out
 
 
+@lru_cache(maxsize=200_000)
 def fold(token: str) -> str:
     """Case-folded, Latin accents dropped ("Président" -> "president")."""
+    if token.isascii():  # nothing to decompose, and casefold is lower for ASCII
+        return token.lower()
     decomposed = unicodedata.normalize("NFKD", token.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

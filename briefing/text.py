@@ -103,4 +103,9 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
-    return [w.casefold() for w in _WORD.findall(text)]
+    return [w.casefold() for w in raw_words(text)]
+
+
+def raw_words(text: str) -> list[str]:
+    """Word tokens as written (``words`` before case-folding)."""
+    return _WORD.findall(text)

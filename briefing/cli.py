@@ -6,7 +6,6 @@ bad setting/input; other codes are documented by the commands that use them.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -23,7 +22,8 @@ from briefing.errors import BriefingError, ConfigError
 from briefing.workers import exit_on_sigterm
 
 if TYPE_CHECKING:
-    from briefing.config import Settings
+    from briefing.config import Settings, WebhookTarget
+    from briefing.models import Sitrep
 
 log = logging.getLogger("briefing")
 
@@ -125,7 +125,22 @@ def settings_from(ctx: click.Context, flags: dict[str, Any]) -> Settings:
     return load_settings(config, flags)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Global flags a user may type after the subcommand too (`brief today --debug`).
+_ANYWHERE = ("--debug", "--verbose", "-v")
+
+
+class BriefGroup(click.Group):
+    """The root group: lifts the global flags out of a subcommand's arguments."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Move --debug/--verbose found after the subcommand to the front, then parse."""
+        end = args.index("--") if "--" in args else len(args)
+        lifted = [a for a in args[:end] if a in _ANYWHERE]
+        rest = [a for a in args[:end] if a not in _ANYWHERE] + args[end:]
+        return super().parse_args(ctx, [*dict.fromkeys(lifted), *rest])
+
+
+@click.group(cls=BriefGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brief")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="TOML config file (default: ./brief.toml, then the user config dir).")
@@ -136,13 +151,16 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 
     Collects saved pages, feeds and URLs, extracts the article text, merges reports
     of the same event, summarises them (offline extractive backend by default, or an
-    OpenAI-compatible LLM) and writes Markdown, HTML, PDF and JSON.
+    OpenAI-compatible LLM) and writes Markdown, HTML, PDF and JSON. --debug and
+    --verbose may also be given after the command.
+
+    Example: brief today --inbox examples/inbox --date 2026-11-24
     """
     _configure_logging(verbose)
 
 
 @cli.command()
-@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--inbox", "inbox", multiple=True, type=click.Path(path_type=Path),
               help="Folder of saved articles (.html .txt .md .json); repeatable.")
 @click.option("--date", "day", type=DAY,
               help="Brief the 24 hours ending at the end of this day (in `timezone`, default UTC). Default: now.")
@@ -158,6 +176,10 @@ def cli(config: Path | None, verbose: bool, debug: bool) -> None:
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into DIR instead of sending.")
 @click.option("--force", is_flag=True, help="Mail again to recipients who already got today's.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.option("--estimate", is_flag=True,
               help="Print the LLM calls, tokens and cost the run would use; calls no LLM"
                    " (the sources are read as the run reads them).")
@@ -182,6 +204,8 @@ def today(
     email: bool | None,
     to_dir: Path | None,
     force: bool,
+    webhook: bool | None,
+    webhook_dir: Path | None,
     estimate: bool,
     urls: tuple[str, ...],
     focus: str | None,
@@ -191,16 +215,28 @@ def today(
     """Write today's briefing: OUT/sitrep-YYYY-MM-DD.{md,html,pdf,json}.
 
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
-    asked); 1 nothing produced (one-line error on stderr); 2 mailed to only some
-    recipients; 3 mailing failed entirely; 4 the LLM was unavailable and
-    --require-llm was given (the extractive briefing is written, not mailed).
+    asked); 1 nothing produced (one-line error on stderr); 2 mailed or posted to only
+    some recipients or webhooks; 3 delivery failed entirely; 4 the LLM was unavailable
+    and --require-llm was given (the extractive briefing is written, not delivered).
+    A --url on an intranet host is refused: follow it with `brief sources add URL
+    --page --allow-private` instead.
+
+    Example: brief today --inbox examples/inbox --date 2026-11-24 --out briefings
     """
     from briefing.pipeline import run_today
 
+    for folder in inbox:
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            fail(f"--inbox {folder}: {what}; check the path (a folder of saved pages)")
     settings = settings_from(ctx, {
         "config": config, "inbox": list(inbox) or None, "out_dir": out_dir,
         "formats": _formats(formats), "backend": backend, "focus": focus,
     })
+    if estimate and settings.resolved_backend() == "extractive":
+        click.echo("backend: extractive (offline): no LLM calls, no tokens, no cost")
+        click.echo("(set OPENAI_API_KEY or llm.base_url to estimate an LLM run)")
+        return
     if estimate:
         from briefing.estimate import estimate_today
 
@@ -212,10 +248,13 @@ def today(
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
     mail = to_dir is not None or (settings.email.enabled if email is None else email)
+    if webhook_dir is not None and to_dir is None and email is None:
+        mail = False  # a webhook dry run sends no real mail unless asked to
     if mail:
         from briefing.deliver import check_email_settings
 
         check_email_settings(settings, dry_run=to_dir is not None)
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
     the_day: date | None = day.date() if day else None
     try:
         with progress_reporter() as progress:
@@ -227,11 +266,16 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    if result.sitrep.warning:  # also in the briefing; said here for whoever runs it by hand
+        click.echo(f"brief: note: {result.sitrep.warning}", err=True)
     if result.sitrep.llm_unavailable:
         click.echo(f"brief: LLM unavailable: {result.sitrep.llm_unavailable}: summarised"
                    " extractively", err=True)
         if require_llm:
             fail("--require-llm: the extractive briefing was written but not mailed", 4)
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, result.sitrep, hooks, force, webhook_dir))
     if mail:
         from briefing.deliver import deliver_briefing
 
@@ -244,8 +288,42 @@ def today(
         for written in report.written:
             click.echo(str(written))
         click.echo(report.summary(), err=int(report.exit_code) != 0)
+        codes.append(int(report.exit_code))
+    if codes:
+        from briefing.webhooks import combined_exit
+
         # sys.exit, not ctx.exit: main() runs click with standalone_mode=False
-        sys.exit(int(report.exit_code))
+        sys.exit(combined_exit(codes))
+
+
+def _webhook_targets(
+    settings: Settings, webhook: bool | None, to_dir: Path | None, *, email_dry_run: bool
+) -> list[WebhookTarget]:
+    """The webhook targets this run posts to, checked before anything is produced."""
+    from briefing.webhooks import check_webhook_settings, chosen_targets
+
+    if webhook is None and to_dir is not None:
+        webhook = True  # a dry run shows every target's payload
+    elif webhook is None and email_dry_run:
+        return []  # a mail dry run posts nothing for real unless asked to
+    targets = chosen_targets(settings, webhook)
+    if targets or webhook:
+        check_webhook_settings(settings, targets, dry_run=to_dir is not None)
+    return targets
+
+
+def _post_webhooks(
+    settings: Settings, sitrep: Sitrep, targets: list[WebhookTarget], force: bool,
+    to_dir: Path | None,
+) -> int:
+    """Post (or write) the webhook payloads, print what happened, return the exit code."""
+    from briefing.webhooks import deliver_webhooks
+
+    report = deliver_webhooks(settings, sitrep, targets, force=force, to_dir=to_dir)
+    for written in report.written:
+        click.echo(str(written))
+    click.echo(report.summary(), err=report.exit_code != 0)
+    return report.exit_code
 
 
 def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:
@@ -264,216 +342,45 @@ def _notify_operator(settings: Settings, day: date | None, exc: BriefingError) -
 @click.option("--force", is_flag=True, help="Send again to recipients who already got it.")
 @click.option("--email-to-file", "to_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Dry run: write one .eml per recipient into this folder instead of sending.")
+@click.option("--webhook/--no-webhook", "webhook", default=None,
+              help="Post to every [[deliver.webhook]] target (default: the enabled ones).")
+@click.option("--webhook-to-file", "webhook_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Dry run: write each webhook target's JSON payload into DIR instead of posting.")
 @click.pass_context
-def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None) -> None:
-    """Mail the briefing already written for DATE (YYYY-MM-DD) to [email] to.
+def send(ctx: click.Context, day: Any, force: bool, to_dir: Path | None, webhook: bool | None,
+         webhook_dir: Path | None) -> None:
+    """Deliver the briefing already written for DATE (YYYY-MM-DD): mail and webhooks.
 
-    Each recipient gets it once per day; --force sends again. Exits 0 when sent (or
-    already sent to everyone), 1 when there is no briefing for DATE, 2 when partly
-    delivered, 3 when delivery failed.
+    Mails [email] to (when set) and posts to the enabled [[deliver.webhook]] targets.
+    Each gets it once per day; --force sends again. Exits 0 when sent (or already
+    sent to everyone), 1 when there is no briefing for DATE, 2 when partly delivered,
+    3 when delivery failed.
+
+    Example: brief send 2026-11-24 --email-to-file outbox/
     """
-    from briefing.deliver import send_existing
+    from briefing.deliver import deliver_briefing, find_briefing
+    from briefing.webhooks import combined_exit
 
     settings = settings_from(ctx, {})
     if settings.log_file:
         _configure_logging(ctx.find_root().params.get("verbose", False), settings.log_file)
-    report = send_existing(settings, day.date().isoformat(), force=force, to_dir=to_dir)
-    for path in report.written:
-        click.echo(str(path))
-    click.echo(report.summary(), err=report.exit_code != 0)
+    hooks = _webhook_targets(settings, webhook, webhook_dir, email_dry_run=to_dir is not None)
+    # Mail when it is configured, or when nothing else is (so a missing [email] is named);
+    # a webhook dry run sends no real mail.
+    mail = to_dir is not None or (webhook_dir is None and (bool(settings.email.to) or not hooks))
+    sitrep, paths = find_briefing(settings.out_dir, day.date().isoformat())
+    codes = []
+    if hooks:
+        codes.append(_post_webhooks(settings, sitrep, hooks, force, webhook_dir))
+    if mail:
+        report = deliver_briefing(settings, sitrep, paths, force=force, to_dir=to_dir)
+        for path in report.written:
+            click.echo(str(path))
+        click.echo(report.summary(), err=report.exit_code != 0)
+        codes.append(int(report.exit_code))
     # sys.exit, not ctx.exit: main() runs click with standalone_mode=False, which
     # turns ctx.exit(n) into a return value and would lose the code.
-    sys.exit(int(report.exit_code))
-
-
-@cli.command()
-@click.option("--cron/--no-cron", default=True, help="Print the crontab lines.")
-@click.option("--systemd/--no-systemd", default=True, help="Print the systemd service and timer.")
-@click.pass_context
-def schedule(ctx: click.Context, cron: bool, systemd: bool) -> None:
-    """Print a crontab line and a systemd timer that run `brief today --email` daily.
-
-    Uses [email] send_time and timezone, and absolute paths to brief, the current
-    folder and the config file.
-    """
-    from briefing.schedule import schedule_for
-
-    click.echo(schedule_for(settings_from(ctx, {})).text(cron=cron, systemd=systemd), nl=False)
-
-
-@cli.command()
-@click.pass_context
-def doctor(ctx: click.Context) -> None:
-    """Check the LLM endpoint with one tiny request and say what is wrong.
-
-    Exit codes: 0 the endpoint works (warnings allowed); 1 it does not.
-    """
-    from briefing.doctor import diagnose
-
-    settings = settings_from(ctx, {})
-    result = diagnose(settings.llm)
-    for check in result.checks:
-        mark = "warn" if check.warning else ("ok" if check.ok else "FAIL")
-        click.echo(f"{mark:>4}  {check.message}")
-    if settings.db_path.exists():
-        from briefing.llm_cache import CallLog
-
-        failures = CallLog(settings.db_path).last_run_failures()
-        if failures:
-            click.echo(f"warn  {failures} (`brief log` lists them)")
-    if not result.ok:
-        raise SystemExit(1)
-
-
-@cli.command("log")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Only the calls for the briefing of this day (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print every field, prompts and replies included, as JSON.")
-@click.option("-n", "--count", type=click.IntRange(min=1),
-              help="Only the last N calls.")
-@click.pass_context
-def log_command(ctx: click.Context, day: Any, as_json: bool, count: int | None) -> None:
-    """List the LLM calls brief made (and the replies it took from its cache).
-
-    One line per call: when, role (map, reduce, compose), model, tokens in/out as the
-    API reported them, cost (from llm.prices), latency, and whether it was a cache hit
-    or failed. --json adds the prompts and replies (or only their hashes when
-    llm.log_text is off).
-    """
-    from briefing.llm_cache import CallLog, describe_call
-
-    settings = settings_from(ctx, {})
-    if not settings.db_path.exists():
-        fail(f"no store at {settings.db_path}: nothing has been logged yet")
-    calls = CallLog(settings.db_path).calls(day.date().isoformat() if day else None, count)
-    if as_json:
-        click.echo(json.dumps(calls, indent=2, ensure_ascii=False))
-        return
-    if not calls:
-        click.echo("no LLM calls logged" + (f" for {day.date().isoformat()}" if day else ""))
-    for call in calls:
-        click.echo(describe_call(call))
-
-
-@cli.group()
-def config() -> None:
-    """Inspect the effective configuration."""
-
-
-@config.command("show")
-@click.pass_context
-def config_show(ctx: click.Context) -> None:
-    """Print the effective settings (file < environment < flags), secrets masked."""
-    settings = settings_from(ctx, {})
-    from briefing.config import masked
-
-    click.echo(json.dumps(masked(settings), indent=2, default=str))
-
-
-@cli.command("ingest")
-@click.argument("urls", nargs=-1, metavar="[URL]...")
-@click.option("--only-urls", is_flag=True, help="Fetch only the URLs given, not the sources.")
-@click.pass_context
-def ingest_command(ctx: click.Context, urls: tuple[str, ...], only_urls: bool) -> None:
-    """Pull new articles from every source (and each URL given) into the store.
-
-    Prints one line per source. Exits 0 when every source was read, 2 when some
-    failed, 1 when all failed or there was nothing to fetch.
-    """
-    from briefing.ingest import ingest, report_lines
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        report = ingest(settings, store, list(urls), include_sources=not only_urls)
-    if not report.sources:
-        fail("no sources to fetch: add one with `brief sources add URL` or give a URL")
-    for line in report_lines(report):
-        click.echo(line)
-    failed = len(report.failed)
-    sys.exit(0 if not failed else 1 if failed == len(report.sources) else 2)
-
-
-@cli.command("extract")
-@click.argument("target", metavar="FILE|URL")
-@click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
-              show_default=True, help="JSON fields, or a metadata header and the text.")
-@click.pass_context
-def extract_command(ctx: click.Context, target: str, output: str) -> None:
-    """Print what brief sees of one page: title, date and its source, text, verdict.
-
-    Passages held back from the text (hidden, or addressed to an AI) are listed with
-    the reason for each.
-
-    Exits 0 when the page would be briefed, 2 when it would not (the reason is given).
-    """
-    from briefing.examine import as_text, describe, inspect_target
-
-    result = inspect_target(target, settings_from(ctx, {}))
-    if output == "json":
-        click.echo(json.dumps(describe(result), indent=2, ensure_ascii=False))
-    else:
-        click.echo(as_text(result))
-    sys.exit(0 if result.accepted else 2)
-
-
-@cli.group()
-def sources() -> None:
-    """Manage the feeds and pages brief follows ([[sources]] in brief.toml, plus these)."""
-
-
-@sources.command("add")
-@click.argument("url")
-@click.option("--name", help="Short name (default: the site's host).")
-@click.option("--tag", help="A label such as 'syria'.")
-@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Source grade A-F.")
-@click.option("--page", "is_page", is_flag=True, help="A single page to re-read, not a feed.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow this source's own host to be a private/loopback address.")
-@click.pass_context
-def sources_add(ctx: click.Context, url: str, name: str | None, tag: str | None,
-                reliability: str | None, is_page: bool, allow_private: bool) -> None:
-    """Follow URL (a feed, or a page with --page) from now on."""
-    from briefing.sources.registry import add_source
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        source = add_source(store, settings, url, name=name, tag=tag, reliability=reliability,
-                            kind="page" if is_page else "feed", allow_private=allow_private)
-    click.echo(f"added {source.name}: {source.url}")
-
-
-@sources.command("list")
-@click.pass_context
-def sources_list(ctx: click.Context) -> None:
-    """Show each source with its last success, last error and articles in the last 24 h."""
-    from briefing.sources.registry import describe, list_sources
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        healths = list_sources(settings, store)
-    if not healths:
-        click.echo("no sources yet: add one with `brief sources add URL` or [[sources]] in "
-                   "brief.toml")
-    for health in healths:
-        click.echo(describe(health))
-
-
-@sources.command("remove")
-@click.argument("name")
-@click.pass_context
-def sources_remove(ctx: click.Context, name: str) -> None:
-    """Stop following the source called NAME (added with `brief sources add`)."""
-    from briefing.sources.registry import remove_source
-    from briefing.store import Store
-
-    settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
-        source = remove_source(store, settings, name)
-    click.echo(f"removed {source.name}: {source.url}")
+    sys.exit(combined_exit(codes))
 
 
 def main() -> None:
@@ -497,7 +404,11 @@ def main() -> None:
     except OSError as exc:
         if _debug():
             raise
-        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}" + ("; check the path and its permissions"
+                                               if exc.filename else ""))
 
 
-__all__ = ["ConfigError", "cli", "main"]
+from briefing import cli_tools  # noqa: E402  registers the other commands on `cli`
+
+__all__ = ["ConfigError", "cli", "cli_tools", "main"]

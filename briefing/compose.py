@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from briefing.links import LINK, defang, safe_link
 from briefing.models import (
+    FEED_SUMMARY_NOTE,
     Article,
     Citation,
     CitedText,
@@ -73,6 +74,7 @@ class _Numbering:
                 undated=article.published_at is None,
                 reliability=ref.reliability if ref else None,
                 language=article.language,
+                feed_summary=FEED_SUMMARY_NOTE in article.notes,
             )
         )
         return number

@@ -110,6 +110,34 @@ class EmailSettings(_Section):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
 
 
+class WebhookTarget(_Section):
+    """A chat or JSON webhook the briefing is posted to (``[[deliver.webhook]]``)."""
+
+    kind: Literal["slack", "teams", "json"]
+    name: str | None = None  # default: the kind; names key the sent-log, so keep them stable
+    url: SecretStr | None = None  # a webhook URL is a credential: prefer url_env
+    url_env: str | None = None  # name of the environment variable holding the URL
+    enabled: bool = False  # post on every `brief today` (--webhook posts to every target)
+    allow_private: bool = False  # the URL may be a private/loopback address
+    payload: Literal["summary", "sitrep"] = "summary"  # json kind: compact or the full Sitrep
+    briefing_url: str | None = None  # overrides deliver.briefing_url for this target
+
+    @property
+    def label(self) -> str:
+        """The target's name as reports and the sent-log use it."""
+        return self.name or self.kind
+
+
+class DeliverSettings(_Section):
+    """Chat and webhook delivery: targets, the full briefing's link, retries."""
+
+    webhook: list[WebhookTarget] = Field(default_factory=list)
+    briefing_url: str | None = None  # e.g. "https://intranet.example/sitrep-{date}.html"
+    timeout: float = 15.0
+    max_retries: int = Field(default=3, ge=0, le=10)  # after 429 and 5xx answers
+    max_retry_after: float = 60.0  # a longer Retry-After is a failure, not a wait
+
+
 class Settings(_Section):
     """Everything a run needs; see the module docstring for precedence."""
 
@@ -134,6 +162,7 @@ class Settings(_Section):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    deliver: DeliverSettings = Field(default_factory=DeliverSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_file: Path | None = None
 

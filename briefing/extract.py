@@ -55,6 +55,9 @@ from briefing.workers import process_pool
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 40  # below this a page has no story worth briefing
+# A feed's own summary stands in for a page that cannot be fetched: RSS summaries are a
+# sentence or two, so only an empty-sounding one (a bare headline) is refused.
+MIN_SUMMARY_WORDS = 8
 POOL_THRESHOLD = 200  # documents before worker processes pay for their start-up (BENCHMARKS.md)
 
 
@@ -302,7 +305,10 @@ def _finish(article: Article, raw: RawDocument) -> Extraction:
         )
     ]
     found = count_words(article.text)
-    if found < MIN_WORDS:
+    if raw.summary_only and found < MIN_SUMMARY_WORDS:
+        reason = f"the feed's summary is too short to brief ({found} words)"
+        return Extraction(article=article, accepted=False, reason=reason, words=found)
+    if not raw.summary_only and found < MIN_WORDS:
         reason = f"too little article text ({found} words); is this a saved article page?"
         return Extraction(article=article, accepted=False, reason=reason, words=found)
     return Extraction(article=article, words=found)

@@ -21,7 +21,7 @@ from briefing.config import Settings, SourceConfig
 from briefing.errors import BriefingError, SourceError
 from briefing.extract import extract_safely
 from briefing.fetch import FEED_TYPES, Fetcher
-from briefing.models import Article, RawDocument, Skipped, SourceKind
+from briefing.models import FEED_SUMMARY_NOTE, Article, RawDocument, Skipped, SourceKind
 from briefing.netguard import Resolver, same_host
 from briefing.sources import registry
 from briefing.sources.feeds import FeedItem, ParsedFeed, parse_feed
@@ -38,7 +38,6 @@ from briefing.workers import BatchPool, PoolError
 
 log = logging.getLogger(__name__)
 
-FEED_SUMMARY_NOTE = "feed summary used"
 # Extraction is CPU-bound Python: past this many pages in a run, a process pool pays for
 # its start-up; below it, a thread keeps small runs (and tests) light.
 POOL_THRESHOLD = 40
@@ -266,14 +265,9 @@ class _Run:
         marks: list[registry.ItemMark] = []
         outcomes = await asyncio.gather(*(self._item(source, i, report, marks) for i in fresh))
         registry.mark_items(self.store, marks, self.now)
-        if fresh and not any(outcomes):
-            report.status = SourceStatus.FAILED
-            report.reason = f"none of {len(fresh)} new items could be read: " + (
-                f"{report.failed_items[0].location}: {report.failed_items[0].reason}"
-                if report.failed_items
-                else "unknown error"
-            )
-        elif any(outcomes):
+        # The feed itself was read: an item that cannot be read (a 404 page, no usable
+        # summary) is a coverage line of its own and never marks the whole feed failed.
+        if any(outcomes):
             report.status = SourceStatus.OK
         elif report.newest is not None and report.newest <= self.cutoff:
             report.status = SourceStatus.STALE
@@ -337,6 +331,7 @@ class _Run:
             fetched_at=self.now,
             feed_title=item.title,
             feed_summary=item.summary or None,
+            summary_only=True,
             published_at=item.published_at,
             date_source=item.date_source,
         )

@@ -13,7 +13,7 @@ To change the schema, add a new function at the end; never edit one that has shi
 Tables: ``articles``, ``article_sources``, ``kv`` (store.py); ``user_sources``,
 ``source_health``, ``feed_items`` (sources/registry.py); ``sent_log`` (delivery);
 ``llm_cache``, ``llm_calls`` (llm_cache.py); ``briefings``, ``briefing_articles``,
-``briefing_developments`` (history.py).
+``briefing_developments`` (history.py); ``webhook_log`` (webhooks.py).
 """
 
 from __future__ import annotations
@@ -308,3 +308,19 @@ def m009_article_quarantined(db: sqlite3.Connection) -> None:
 def m010_sent_log_status(db: sqlite3.Connection) -> None:
     """A send whose final reply never came is logged 'uncertain', so it is not re-sent."""
     _add_column(db, "sent_log", "status", "TEXT NOT NULL DEFAULT 'sent'")
+
+
+@migration
+def m011_webhook_log(db: sqlite3.Connection) -> None:
+    """Which webhook target got which day's briefing (the chat sent-log, webhooks.py)."""
+    _run(db, """
+    CREATE TABLE IF NOT EXISTS webhook_log (
+        briefing_date TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        sent_at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (briefing_date, target)
+    );
+    """)

@@ -40,6 +40,10 @@ class DateSource(StrEnum):
     NONE = "none"  # undated
 
 
+# The note an article carries when only its feed's summary could be read.
+FEED_SUMMARY_NOTE = "feed summary used"
+
+
 class RawDocument(BaseModel):
     """One input as collected, before extraction: a file's or a response's bytes."""
 
@@ -53,6 +57,7 @@ class RawDocument(BaseModel):
     source_name: str | None = None  # configured source name (feeds)
     feed_title: str | None = None
     feed_summary: str | None = None  # the feed's own summary, used when the page fails
+    summary_only: bool = False  # the content is that summary: the page could not be had
     published_at: datetime | None = None  # the feed's date, if any
     date_source: DateSource = DateSource.NONE
     fetched_at: datetime | None = None
@@ -242,6 +247,7 @@ class SourceEntry(BaseModel):
     undated: bool = False
     reliability: str | None = None  # A-F, when the user graded the source
     language: str | None = None  # ISO 639-1 code of the article's text, when detected
+    feed_summary: bool = False  # only the feed's summary was read: the page was unavailable
 
 
 class CitedText(BaseModel):

@@ -151,6 +151,14 @@ def _is_localhost_name(host: str) -> bool:
     return name == "localhost" or name.endswith(".localhost")
 
 
+# Said whenever a private address is refused: the one way to reach a host of your own.
+_ALLOW_HINT = (
+    "; for a feed or page on your own network, follow it with"
+    " `brief sources add URL --allow-private` (or allow_private = true on its [[sources]]"
+    " entry in brief.toml)"
+)
+
+
 def check_url(url: str, allow_private: bool = False) -> httpx.URL:
     """Parse ``url`` and refuse schemes and literal hosts a fetch must never reach."""
     try:
@@ -163,8 +171,7 @@ def check_url(url: str, allow_private: bool = False) -> httpx.URL:
         raise FetchError(f"{url}: the URL has no host")
     if not allow_private and _is_localhost_name(parsed.host):
         raise BlockedAddressError(
-            f"{url}: refused to fetch loopback host {parsed.host}"
-            " (set allow_private = true on the source to allow it)"
+            f"{url}: refused to fetch loopback host {parsed.host}{_ALLOW_HINT}"
         )
     literal = ip_literal(parsed.host)
     if literal is not None:
@@ -174,7 +181,6 @@ def check_url(url: str, allow_private: bool = False) -> httpx.URL:
     return parsed
 
 
-_ALLOW_HINT = " (set allow_private = true on the source to allow it)"
 
 
 async def system_resolver(host: str, port: int) -> list[str]:

@@ -8,6 +8,7 @@ and the benchmarks all summarise. Stages hand each other records, never text to 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -174,9 +175,11 @@ def prepare_day(
     # An article is briefed once: those another day's briefing used are not news again.
     articles, briefed = continuity.unbriefed(
         settings.db_path, settings.out_dir, (day or end.date()).isoformat(), articles)
+    hint = period_hint(left_out, len(articles), settings.timezone)
     if not articles:
         raise NothingToReportError(nothing_message(
-            settings.inbox, len(gathered.candidates), gathered.skipped, gathered.sources
+            settings.inbox, len(gathered.candidates), gathered.skipped, gathered.sources,
+            left_out_days(left_out, settings.timezone),
         ))
     coverage = Coverage(
         articles_read=len(gathered.candidates) + len(gathered.skipped),
@@ -197,7 +200,7 @@ def prepare_day(
         label=(day or end.date()).isoformat(), start=start, end=end, now=now,
         articles=articles, developments=developments, coverage=coverage, briefed=briefed,
         sources=gathered.sources,
-        warning=source_warning(gathered.sources, start) or staleness(articles),
+        warning=hint or source_warning(gathered.sources, start) or staleness(articles),
     )
 
 
@@ -210,6 +213,33 @@ def left_out_entry(article: Article) -> LeftOut:
         published_at=article.published_at,
         date_source=article.date_source,
     )
+
+
+def left_out_days(left_out: Sequence[LeftOut], tz: str = "UTC") -> list[tuple[str, int]]:
+    """The days (in ``tz``) the left-out articles carry, with counts, most common first."""
+    days = Counter(
+        entry.published_at.astimezone(ZoneInfo(tz)).date().isoformat()
+        for entry in left_out if entry.published_at is not None
+    )
+    return days.most_common()
+
+
+def try_dates(days: Sequence[tuple[str, int]]) -> str:
+    """"9 articles from 2026-11-24, 1 article from ...: try --date 2026-11-24"."""
+    named = ", ".join(
+        f"{count} article{'s' if count != 1 else ''} from {label}" for label, count in days[:3]
+    )
+    more = f" and {len(days) - 3} other days" if len(days) > 3 else ""
+    return f"{named}{more}: try --date {days[0][0]}"
+
+
+def period_hint(left_out: Sequence[LeftOut], kept: int, tz: str = "UTC") -> str | None:
+    """When most articles fall outside the period, the dates they carry and a --date to try."""
+    days = left_out_days(left_out, tz)
+    dated = sum(count for _, count in days)
+    if dated <= kept:
+        return None
+    return f"most articles fall outside this period ({dated} of {dated + kept}): {try_dates(days)}"
 
 
 def leading(developments: list[Development], limit: int) -> tuple[list[Development], list[str]]:
@@ -225,8 +255,12 @@ def leading(developments: list[Development], limit: int) -> tuple[list[Developme
 
 
 def source_warning(sources: Sequence[SourceReport], start: datetime) -> str | None:
-    """Say so at the top when no source gave anything from inside the period."""
-    feeds = [r for r in sources if r.kind != "url"]
+    """Say so at the top when no source gave anything from inside the period.
+
+    A feed that answered 304 Not Modified is unchanged since the last fetch, which the
+    coverage section says; it is no sign that sources went quiet.
+    """
+    feeds = [r for r in sources if r.kind != "url" and not r.not_modified]
     if not feeds or any(r.new_items for r in feeds if r.status is SourceStatus.OK):
         return None
     newest = max((r.newest for r in feeds if r.newest), default=None)
@@ -249,6 +283,7 @@ def nothing_message(
     seen: int,
     skipped: Sequence[Skipped],
     sources: Sequence[SourceReport] = (),
+    days: Sequence[tuple[str, int]] = (),
 ) -> str:
     """Why there is no briefing, from the run's records: the user's next step."""
     failures = [s for s in sources if s.status is SourceStatus.FAILED]
@@ -259,7 +294,7 @@ def nothing_message(
     where = ", ".join(str(f) for f in folders) or "(no inbox configured)"
     if seen:
         return (f"no article in {where} falls in the briefing period ({seen} outside it); "
-                "try --date YYYY-MM-DD")
+                + (try_dates(days) if days else "try --date YYYY-MM-DD"))
     if skipped:
         return (f"no usable article in {where}: {len(skipped)} skipped "
                 f"(first: {skipped[0].location}: {skipped[0].reason})")

@@ -2,7 +2,9 @@
 
 Both use absolute paths (the ``brief`` executable, the working directory and the
 config file), so they work from cron's bare environment, and both run at
-``email.send_time`` in ``email.timezone``, whatever the machine's own zone.
+``email.send_time`` in ``email.timezone``. The systemd timer names the zone; the
+crontab line cannot (Debian and Ubuntu cron ignore ``CRON_TZ``), so its time is
+converted to the machine's own zone, with a comment saying so.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.config import Settings
 from briefing.errors import ConfigError
 
+_ZERO = timedelta(0)
 DEFAULT_COMMAND = ("today", "--email")
 UNIT_NAME = "brief"
 
@@ -95,8 +99,14 @@ def schedule_for(
     executable: Path | None = None,
     workdir: Path | None = None,
     command: Sequence[str] = DEFAULT_COMMAND,
+    local_zone: tzinfo | None = None,
+    now: datetime | None = None,
 ) -> Schedule:
-    """The crontab block and systemd units that run ``brief today --email`` daily."""
+    """The crontab block and systemd units that run ``brief today --email`` daily.
+
+    ``local_zone`` is the zone cron runs in (default: this machine's); ``now`` fixes
+    the day whose offsets convert the time (default: today).
+    """
     hour, minute = parse_send_time(settings.email.send_time)
     zone = check_timezone(settings.email.timezone)
     exe = (executable or brief_executable()).absolute()
@@ -109,24 +119,62 @@ def schedule_for(
         if any(ch in value for ch in "\r\n\x00"):
             raise ConfigError(f"path {value!r} contains a line break: cron cannot run it")
     return Schedule(
-        crontab=_crontab(hour, minute, zone, cwd, argv),
+        crontab=_crontab(
+            CronTime.convert(hour, minute, zone, local_zone, now), cwd, argv
+        ),
         service=_service(cwd, argv),
         timer=_timer(hour, minute, zone),
     )
 
 
-def _crontab(hour: int, minute: int, zone: str, cwd: Path, argv: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class CronTime:
+    """send_time in the configured zone, and the same moment on the machine's clock."""
+
+    hour: int
+    minute: int
+    zone: str
+    local_hour: int
+    local_minute: int
+    local_name: str
+    shifts: bool  # the two zones change their clocks on different days (daylight saving)
+
+    @classmethod
+    def convert(
+        cls, hour: int, minute: int, zone: str, local: tzinfo | None, now: datetime | None
+    ) -> CronTime:
+        """Convert HH:MM in ``zone`` to the ``local`` zone (this machine's by default)."""
+        day = (now or datetime.now(UTC)).astimezone(ZoneInfo(zone))
+        moment = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        here = moment.astimezone(local) if local is not None else moment.astimezone()
+        offsets = {
+            (probe.astimezone(ZoneInfo(zone)).utcoffset(),
+             probe.astimezone(local).utcoffset() if local else probe.astimezone().utcoffset())
+            for probe in (datetime(moment.year, 1, 15, tzinfo=UTC),
+                          datetime(moment.year, 7, 15, tzinfo=UTC))
+        }
+        differences = {(theirs or _ZERO) - (ours or _ZERO) for theirs, ours in offsets}
+        return cls(hour, minute, zone, here.hour, here.minute, here.tzname() or "local",
+                   len(differences) > 1)
+
+
+def _crontab(time: CronTime, cwd: Path, argv: Sequence[str]) -> str:
     # cron ends the command at an unescaped %; stdout is dropped so cron mails only errors.
     line = f"cd {shlex.quote(str(cwd))} && {shlex.join(argv)} >/dev/null"
     line = line.replace("%", r"\%")
-    return (
-        f"# brief: the daily SITREP at {hour:02d}:{minute:02d} {zone}.\n"
-        "# CRON_TZ applies to the lines below it (cronie, busybox). Debian/Ubuntu cron\n"
-        "# ignores it: there, write the time in the system zone or use the systemd timer.\n"
-        "# Exit codes: 0 sent, 1 nothing produced, 2 partly delivered, 3 delivery failed.\n"
-        f"CRON_TZ={zone}\n"
-        f"{minute} {hour} * * * {line}\n"
-    )
+    notes = [
+        f"# brief: the daily SITREP at {time.hour:02d}:{time.minute:02d} {time.zone},"
+        f" which is {time.local_hour:02d}:{time.local_minute:02d} on this machine's clock"
+        f" ({time.local_name}).",
+        "# cron runs in the machine's zone (Debian/Ubuntu cron ignores CRON_TZ), so the"
+        " time below is converted.",
+    ]
+    if time.shifts:
+        notes.append("# The two zones change clocks on different days: run `brief schedule`"
+                     " again after a daylight-saving change, or use the systemd timer.")
+    notes.append("# Exit codes: 0 sent, 1 nothing produced, 2 partly delivered,"
+                 " 3 delivery failed.")
+    return "\n".join(notes) + f"\n{time.local_minute} {time.local_hour} * * * {line}\n"
 
 
 def _systemd_quote(value: str) -> str:

@@ -194,6 +194,7 @@ def test_config_show_masks_secrets_and_applies_precedence(tmp_path: Path) -> Non
     result = run_brief(
         "config",
         "show",
+        "--json",
         cwd=tmp_path,
         env={
             "OPENAI_API_KEY": "sk-supersecretvalue123",

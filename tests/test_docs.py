@@ -33,3 +33,16 @@ def test_command_has_help(name: str, command: click.Command) -> None:
 @pytest.mark.parametrize("name", [n for n, c in COMMANDS if not isinstance(c, click.Group)])
 def test_readme_mentions_command(name: str) -> None:
     assert f"brief {name}" in (ROOT / "README.md").read_text(), name
+
+
+@pytest.mark.parametrize(("name", "command"), [(n, c) for n, c in COMMANDS] + [("", cli)],
+                         ids=[n for n, _ in COMMANDS] + ["brief"])
+def test_help_shows_an_example(name: str, command: click.Command) -> None:
+    """`--help` of every command shows one example a user can copy."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    examples = [ln.strip() for ln in result.output.splitlines() if "Example:" in ln]
+    assert len(examples) == 1, result.output
+    assert f"brief {name}".strip() in examples[0], examples[0]

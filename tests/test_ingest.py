@@ -311,8 +311,12 @@ def test_feed_links_to_another_private_host_are_refused(
         host="wire.test",
     )
     report = run(make_settings(tmp_path, [source(server, "wire.test")]), store)
-    assert report.sources[0].status is SourceStatus.FAILED
     assert not server.requests(host="other.test")
+    # The feed itself was read: the refused item is a coverage line, not a failed feed.
+    [wire] = report.sources
+    assert wire.status is SourceStatus.NOTHING_NEW
+    [refused] = wire.failed_items
+    assert refused.location.endswith("/news/x") and "loopback" in refused.reason
 
 
 def test_an_updated_item_replaces_the_stored_text(
@@ -436,7 +440,7 @@ def test_health_lines_name_every_source_that_needs_attention() -> None:
         "wire: 1 of 3 new items could not be read",
         "wire: 1 article(s) from the feed summary (page unavailable)",
         "daily: failed — HTTP 500",
-        "quiet: nothing new (unchanged)",
+        "quiet: unchanged since last fetch",
         "old: only stale items (newest 2026-11-20 08:00 UTC)",
     ]
     assert report_lines(report)[0] == (
@@ -496,9 +500,9 @@ def test_pages_disallowed_by_robots_are_not_fetched(
     )
     report = run(make_settings(tmp_path, [source(server, "wire.test")]), store)
     assert not server.requests("/news/port-strike")
-    # The summary in this feed is too short to stand in, so the item is reported unread.
-    assert report.sources[0].status is SourceStatus.FAILED
-    assert "robots.txt" in (report.sources[0].reason or "")
+    # The feed's one-sentence summary stands in for the page robots.txt keeps us from.
+    assert report.sources[0].status is SourceStatus.OK
+    assert report.sources[0].summaries_used == 1
 
 
 def test_feed_items_are_forgotten_after_a_month(tmp_path: Path, store: Store) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,17 +30,38 @@ def cron_command(crontab: str) -> tuple[list[str], list[str]]:
     return fields[:5], shlex.split(fields[5].replace(r"\%", "%"))
 
 
-def test_crontab_runs_at_the_configured_time_and_zone(tmp_path: Path) -> None:
+WINTER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+SUMMER = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
+
+
+def test_crontab_converts_the_time_to_the_machine_zone(tmp_path: Path) -> None:
     exe = tmp_path / "bin" / "brief"
     schedule = schedule_for(settings(tmp_path, "6:05", "America/New_York"),
-                            executable=exe, workdir=tmp_path)
+                            executable=exe, workdir=tmp_path,
+                            local_zone=ZoneInfo("UTC"), now=WINTER)
 
-    assert "CRON_TZ=America/New_York\n" in schedule.crontab
+    assert "CRON_TZ=" not in schedule.crontab  # Debian's cron ignores it
     fields, words = cron_command(schedule.crontab)
-    assert fields == ["5", "6", "*", "*", "*"]
+    assert fields == ["5", "11", "*", "*", "*"]  # 06:05 EST is 11:05 UTC
     assert words == ["cd", str(tmp_path), "&&", str(exe), "--config",
                      str(tmp_path / "brief.toml"), "today", "--email", ">/dev/null"]
-    assert schedule.crontab.index("CRON_TZ=") < schedule.crontab.index("5 6 * * *")
+    assert "06:05 America/New_York, which is 11:05" in schedule.crontab
+    assert "daylight-saving" in schedule.crontab  # New York shifts, UTC does not
+
+
+@pytest.mark.parametrize(("now", "hour"), [(WINTER, "5"), (SUMMER, "4")])
+def test_crontab_follows_daylight_saving_of_the_day(tmp_path: Path, now: datetime,
+                                                    hour: str) -> None:
+    schedule = schedule_for(settings(tmp_path), executable=tmp_path / "brief",
+                            workdir=tmp_path, local_zone=ZoneInfo("UTC"), now=now)
+    assert cron_command(schedule.crontab)[0][:2] == ["30", hour]
+
+
+def test_same_rules_zone_needs_no_warning(tmp_path: Path) -> None:
+    schedule = schedule_for(settings(tmp_path), executable=tmp_path / "brief",
+                            workdir=tmp_path, local_zone=ZoneInfo("Europe/Berlin"), now=SUMMER)
+    assert cron_command(schedule.crontab)[0][:2] == ["30", "6"]
+    assert "daylight-saving" not in schedule.crontab
 
 
 def test_paths_with_spaces_and_percent_survive_cron(tmp_path: Path) -> None:
@@ -132,12 +155,13 @@ def test_finds_the_installed_executable() -> None:
 def test_brief_schedule_command(tmp_path: Path) -> None:
     from conftest import run_brief
 
-    (tmp_path / "brief.toml").write_text('[email]\nsend_time = "05:50"\ntimezone = "Europe/Oslo"\n')
-    result = run_brief("schedule", cwd=tmp_path)
+    (tmp_path / "brief.toml").write_text('[email]\nsend_time = "05:50"\ntimezone = "Asia/Tokyo"\n')
+    result = run_brief("schedule", cwd=tmp_path, env={"TZ": "UTC"})
 
     assert result.returncode == 0, result.stderr
-    assert "CRON_TZ=Europe/Oslo\n50 5 * * * " in result.stdout
+    assert "\n50 20 * * * " in result.stdout  # 05:50 in Tokyo is 20:50 UTC
+    assert "CRON_TZ=" not in result.stdout
     assert f"--config {tmp_path / 'brief.toml'} today --email" in result.stdout
-    assert "OnCalendar=*-*-* 05:50:00 Europe/Oslo" in result.stdout
+    assert "OnCalendar=*-*-* 05:50:00 Asia/Tokyo" in result.stdout
     cron_only = run_brief("schedule", "--no-systemd", cwd=tmp_path)
-    assert "OnCalendar" not in cron_only.stdout and "CRON_TZ" in cron_only.stdout
+    assert "OnCalendar" not in cron_only.stdout and "crontab -e" in cron_only.stdout

@@ -93,9 +93,11 @@ def health_lines(report: IngestReport | Sequence[SourceReport]) -> list[str]:
         elif s.status is SourceStatus.STALE:
             newest = f" (newest {s.newest:%Y-%m-%d %H:%M} UTC)" if s.newest else ""
             lines.append(f"{s.name}: only stale items{newest}")
-        elif s.status is SourceStatus.NOTHING_NEW:
-            lines.append(f"{s.name}: nothing new" + (" (unchanged)" if s.not_modified else ""))
-        if s.status is SourceStatus.OK and s.failed_items:
+        elif s.not_modified:
+            lines.append(f"{s.name}: unchanged since last fetch")
+        elif s.status is SourceStatus.NOTHING_NEW and not s.failed_items:
+            lines.append(f"{s.name}: nothing new")
+        if s.failed_items:
             lines.append(
                 f"{s.name}: {len(s.failed_items)} of {s.new_items} new items could not be read"
             )
@@ -115,8 +117,12 @@ def report_lines(report: IngestReport) -> list[str]:
         if s.status is SourceStatus.FAILED:
             lines.append(f"{s.name}: failed — {s.reason}")
             continue
+        if s.not_modified:
+            lines.append(f"{s.name}: unchanged since last fetch")
+            continue
         if s.status is not SourceStatus.OK:
-            lines.append(f"{s.name}: {s.status.value}" + (" (unchanged)" if s.not_modified else ""))
+            unread = f" ({len(s.failed_items)} item(s) unreadable)" if s.failed_items else ""
+            lines.append(f"{s.name}: {s.status.value}{unread}")
             continue
         detail = f"{len(s.added)} new article(s)"
         if s.merged:

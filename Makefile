@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DAY ?= 2026-11-24
 NEXT_DAY ?= 2026-11-25
+MIXED_DAY ?= 2026-11-26
 
 .PHONY: setup demo test lint pytest bench clean screenshots
 
@@ -15,9 +16,10 @@ $(BIN)/brief: pyproject.toml
 
 setup: $(BIN)/brief  ## create .venv and install brief with its test tools
 
-demo: setup  ## write the briefings for the two example days into ./briefings (the second shows what is new)
+demo: setup  ## write the briefings for the two example days into ./briefings (the second shows what is new), and the mixed-language day into ./briefings/multilingual
 	$(BIN)/brief today --inbox examples/inbox --date $(DAY) --out briefings
 	$(BIN)/brief today --inbox examples/inbox-$(NEXT_DAY) --date $(NEXT_DAY) --out briefings
+	$(BIN)/brief today --inbox examples/inbox-multilingual --date $(MIXED_DAY) --out briefings/multilingual
 
 screenshots: demo  ## PNGs of the second example briefing and the archive index (headless Chromium)
 	$(BIN)/python scripts/screenshots.py briefings/sitrep-$(NEXT_DAY).html --out build/screenshots

@@ -170,7 +170,10 @@ def is_prose(line: str) -> bool:
         return False
     lowered = [w for w in words(line) if len(w) > 3]
     capitalised = sum(1 for t in tokens if t[:1].isupper() and len(t) > 3)
-    return not lowered or capitalised / max(1, len(lowered)) < 0.6
+    # German capitalises every noun: a long line ending a sentence reads as prose even
+    # with most words capitalised, where a title-cased headline or menu stays short
+    limit = 0.8 if _END.search(line) and size >= 15 else 0.6
+    return not lowered or capitalised / max(1, len(lowered)) < limit
 
 
 def _headline_like(line: str) -> bool:

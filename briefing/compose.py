@@ -73,6 +73,7 @@ class _Numbering:
                 ),
                 undated=article.published_at is None,
                 reliability=ref.reliability if ref else None,
+                language=article.language,
                 feed_summary=FEED_SUMMARY_NOTE in article.notes,
             )
         )

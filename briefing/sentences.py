@@ -18,10 +18,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from briefing.terms import MONTHS, fold
 from briefing.text import sentence_spans
 
 # Marks that end a sentence whether or not a space follows, with closing quotes after them.
-_HARD_STOP = re.compile(r"[。！？؟।]+[」』”’\"）)\]]*\s*|[!?]+[」』”’\"）)]*(?=\s|$)\s*")
+# A full stop inside closing quotes ends the sentence when a capital follows: syntok
+# keeps „Wir prüfen alle Optionen.“ Wie lange ... together.
+_HARD_STOP = re.compile(r"[。！？؟।]+[」』”’\"）)\]]*\s*|[!?]+[」』”’\"）)]*(?=\s|$)\s*"
+                        r"|(?<!\.[A-Z])\.[“”»\"]+\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ])")
+# "1." before a month is a German (or Turkish, Scandinavian...) ordinal date, not an end
+_ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _SPACED_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
                           r"(?:[-'’][^\W\d_]+)*")
@@ -45,6 +51,19 @@ def spans(text: str) -> list[tuple[int, int]]:
                 cut = stop.end()
         if text[cut:end].strip():
             out.append(_trim(text, cut, end))
+    return _join_ordinal_dates(text, out)
+
+
+def _join_ordinal_dates(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rejoin a piece ending "am 1." with the next when that starts with a month name."""
+    out: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if out and _ORDINAL_END.search(text[out[-1][0] : out[-1][1]]):
+            first = text[start:end].split(maxsplit=1)[0].strip(".,")
+            if fold(first) in MONTHS:
+                out[-1] = (out[-1][0], end)
+                continue
+        out.append((start, end))
     return out
 
 

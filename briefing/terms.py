@@ -36,6 +36,7 @@ VECTOR_TERMS = 200  # terms per article kept for similarity
 _TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[^\W\d_]+", re.UNICODE)
 _TOKEN_AFTER = re.compile(r"([.!?:;\"“”«»]?)\s*(" + _TOKEN.pattern + ")", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_ABJAD = re.compile(r"[\u0590-\u06ff\u0750-\u077f]")  # Hebrew, Arabic: short vowels unwritten
 DATE_PROBABILITY = 0.003  # of an article naming one given day and month
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MONTHS = {
@@ -172,8 +173,8 @@ def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, 
     p = 1.0 if term in WEEKDAYS else _doc_probability(frequency.get(lower, UNSEEN))
     out = [(term, p)]
     latin = term.isascii()
-    if not latin:  # Cyrillic, Greek ... written in Latin letters meet the English spelling
-        out.append((transliterate(term), p))
+    if not latin and not _ABJAD.match(term):  # Cyrillic, Greek ... in Latin letters meet
+        out.append((transliterate(term), p))  # the English spelling; vowelless Arabic never does
     if skeletons and (token[0].isupper() or (not latin and p < 0.05)):
         key = skeleton(term)
         if len(key) >= 3:
@@ -198,7 +199,9 @@ def transliterate(word: str) -> str:
 
 
 _DIGRAPHS = (("sh", "s"), ("ch", "k"), ("kh", "k"), ("th", "t"), ("ph", "f"), ("dh", "d"))
-_CONSONANT = str.maketrans("pvcqgzx", "bfkkkss", "aeiouwyh'`-")
+# d and t meet, as in Soundex: Arabic's four dentals (ت ط د ذ) come out as either in
+# Latin spellings ("اللاذقية" gives "lldhqyh", its English name is "Latakia")
+_CONSONANT = str.maketrans("pvcqgzxd", "bfkkksst", "aeiouwyh'`-")
 
 
 def skeleton(word: str) -> str:

@@ -1,0 +1,98 @@
+"""Sentence splitting and cross-language grouping per language, on our own fixtures.
+
+    .venv/bin/python benchmarks/bench_languages.py
+
+Prints, per language: the sentences of the mixed-language example day
+(examples/inbox-multilingual) and the split accuracy on hand-marked sentences
+(benchmarks/data/language_sentences.json: each language's sentences, written by us and
+joined as a paragraph; a sentence counts as right when it comes back exactly). Then the
+grouping outcome for each pair of reports in the example day: same event or not, and
+whether ``briefing.group`` put them together.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.extract import extract_document  # noqa: E402
+from briefing.group import group  # noqa: E402
+from briefing.models import Article, RawDocument, SourceKind  # noqa: E402
+from briefing.sentences import split_sentences  # noqa: E402
+
+INBOX = ROOT / "examples" / "inbox-multilingual"
+MARKED = ROOT / "benchmarks" / "data" / "language_sentences.json"
+COMMAND = ".venv/bin/python benchmarks/bench_languages.py"
+MEDIA = {".txt": "text", ".md": "markdown", ".json": "json", ".html": "html"}
+# the example day's events, by file-name prefix (its README says the same)
+EVENTS = {"coastwire": "latakia", "lepointdumonde": "latakia", "alsahil": "latakia",
+          "hafenblatt": "hamburg", "diariodelpuerto": "hamburg",
+          "dongfangribao": "aid", "reliefbulletin": "cholera"}
+UNSPACED = {"zh", "ja"}
+
+
+def example_articles() -> list[Article]:
+    """The example day's articles, extracted as `brief today` would."""
+    out = []
+    for path in sorted(INBOX.iterdir()):
+        if path.suffix in MEDIA and path.name != "README.md":
+            raw = RawDocument(kind=SourceKind.INBOX, location=str(path),
+                              media_type=MEDIA[path.suffix], content=path.read_bytes())
+            article = extract_document(raw)
+            out.append(article.model_copy(update={"id": path.stem, "content_hash": path.stem}))
+    return out
+
+
+def split_accuracy() -> list[tuple[str, int, int, int]]:
+    """Per language: sentences marked, sentences returned, marked ones returned exactly."""
+    rows = []
+    for language, marked in json.loads(MARKED.read_text(encoding="utf-8")).items():
+        joined = ("" if language in UNSPACED else " ").join(marked)
+        got = split_sentences(joined)
+        rows.append((language, len(marked), len(got), sum(1 for s in marked if s in got)))
+    return rows
+
+
+def pair_outcomes(articles: list[Article]) -> list[tuple[str, str, bool, bool]]:
+    """Each pair: the two files, same event or not, grouped together or not."""
+    label = {}
+    for number, dev in enumerate(group(articles)):
+        for article in dev.articles:
+            label[article.id] = number
+    event = {a.id: EVENTS[a.id.split("-")[0]] for a in articles}
+    return [(a.id, b.id, event[a.id] == event[b.id], label[a.id] == label[b.id])
+            for a, b in combinations(articles, 2)]
+
+
+def main() -> None:
+    """Print the three tables and the command that reproduces them."""
+    articles = example_articles()
+    print("Sentences per article of the example day")
+    for a in articles:
+        print(f"  {a.language or '?':3} {len(split_sentences(a.text)):3}  {a.id}")
+    print("\nSplit accuracy on hand-marked sentences (language, marked, returned, exact)")
+    rows = split_accuracy()
+    for language, marked, got, exact in rows:
+        print(f"  {language:3} {marked:3} {got:3} {exact:3}  {exact / marked:.0%}")
+    total, right = sum(r[1] for r in rows), sum(r[3] for r in rows)
+    print(f"  all {total:3}     {right:3}  {right / total:.0%}")
+    print("\nGrouping of each pair of reports (same event? grouped?)")
+    language = {a.id: a.language for a in articles}
+    wrong = 0
+    for a, b, same, together in pair_outcomes(articles):
+        if same or together:
+            verdict = "ok" if same == together else "WRONG"
+            wrong += verdict == "WRONG"
+            print(f"  {language[a]}/{language[b]}  same={same!s:5} grouped={together!s:5} "
+                  f"{verdict:5} {a} + {b}")
+    print(f"  pairs of different events kept apart unless listed; wrong pairs: {wrong}")
+    print(f"\nReproduce: {COMMAND}")
+
+
+if __name__ == "__main__":
+    main()

@@ -100,10 +100,12 @@ class WebhookReport:
 
 
 def combined_exit(codes: Sequence[int]) -> int:
-    """One exit status for several channels: 0 all fine, 3 all failed, else 2."""
-    if all(code == 0 for code in codes):
-        return 0
-    return 3 if all(code == 3 for code in codes) else 2
+    """One exit status for several channels: 0 all fine, 3 all failed, 5 uncertain, else 2."""
+    if len(set(codes)) <= 1:
+        return codes[0] if codes else 0  # one channel, or all alike: its own status
+    if set(codes) <= {0, 5}:
+        return 5  # everything else delivered; some deliveries unconfirmed
+    return 2
 
 
 # ---------------------------------------------------------------- targets

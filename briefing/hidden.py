@@ -16,6 +16,7 @@ from typing import Any
 
 from briefing.models import Quarantined
 from briefing.safety import is_injection
+from briefing.stylesheet import Stylesheet, computed_style, stylesheet_rules
 
 # Hidden text shorter than this is a label or notice ("Skip to content", "Please enable
 # JavaScript"), dropped without a record unless it speaks to an AI.
@@ -25,8 +26,6 @@ _NAMED_COLOURS = {
     "white": (255, 255, 255), "black": (0, 0, 0), "snow": (255, 250, 250),
     "ivory": (255, 255, 240), "whitesmoke": (245, 245, 245), "transparent": None,
 }
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$", re.I)
 
 
 def drop_hidden(tree: Any) -> list[Quarantined]:
@@ -82,130 +81,6 @@ def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
     parent.remove(node)
 
 
-# Properties that can hide text; rules setting none of them are not kept.
-_RELEVANT = (
-    "display", "visibility", "font-size", "opacity", "clip", "clip-path", "position", "left",
-    "top", "right", "bottom", "margin-left", "margin-top", "transform", "text-indent", "color",
-    "background", "background-color", "width", "height", "overflow", "max-width", "max-height",
-)
-
-
-class Stylesheet:
-    """A page's <style> rules, indexed by the class, id or tag their selector ends on."""
-
-    def __init__(self, rules: list[tuple[str, dict[str, str]]]) -> None:
-        self.rules = rules
-        # computed_style per element for one pass: an element is asked about again for
-        # each descendant whose background is looked up (the page does not change).
-        self.styles: dict[Any, dict[str, str]] = {}
-        self.index: dict[str, list[int]] = {}
-        for number, (selector, _) in enumerate(rules):
-            last = selector.split()[-1] if selector.split() else ""
-            keys = re.findall(r"[.#][\w-]+", last) or [re.split(r"[.#:\[]", last)[0]]
-            for key in keys[:1]:
-                self.index.setdefault(key, []).append(number)
-
-    def candidates(self, element: Any) -> list[tuple[str, dict[str, str]]]:
-        """Rules that may apply to ``element``, in stylesheet order."""
-        keys = [element.tag.lower(), "#" + (element.get("id") or "").lower()]
-        keys += ["." + c for c in (element.get("class") or "").lower().split()]
-        numbers = sorted({n for key in keys for n in self.index.get(key, ())})
-        return [self.rules[n] for n in numbers]
-
-
-def stylesheet_rules(tree: Any) -> Stylesheet:
-    """The page's <style> rules as (selector, declarations), read before styles go."""
-    rules: list[tuple[str, dict[str, str]]] = []
-    for style in tree.xpath("//style"):
-        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
-        css = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", r"\1", css)
-        for selectors, body in _CSS_RULE.findall(css):
-            declarations = parse_declarations(body)
-            if not any(name in declarations for name in _RELEVANT):
-                continue
-            for selector in selectors.split(","):
-                rules.append((selector.strip().lower(), declarations))
-    return Stylesheet(rules)
-
-
-def parse_declarations(style: str) -> dict[str, str]:
-    """A CSS declaration block as lower-cased property -> value, spaces squeezed."""
-    declarations: dict[str, str] = {}
-    for part in style.split(";"):
-        name, _, value = part.partition(":")
-        if value:
-            value = re.sub(r"\s*!important\s*$", "", value.strip().lower())
-            declarations[name.strip().lower()] = re.sub(r"\s+", " ", value)
-    return declarations
-
-
-def _matches(selector: str, element: Any) -> bool:
-    """True for the simple selectors pages use to hide text (tag, .class, #id, tag.class).
-
-    In a descendant selector (".site-header a") every part must match: the element, then
-    its ancestors in order. Read by its last part alone, a header's white link colour
-    would hide every link in the story.
-    """
-    parts = selector.replace(">", " ").split()
-    if not parts or any(sibling in selector for sibling in "+~"):
-        return False
-    if not _compound_matches(parts[-1], element):
-        return False
-    found = _SIMPLE_SELECTOR.match(parts[-1])
-    if found and found.group(1) in ("html", "body"):
-        return False
-    wanted = parts[:-1]
-    for ancestor in element.iterancestors() if wanted else ():
-        if _compound_matches(wanted[-1], ancestor):
-            wanted.pop()
-            if not wanted:
-                break
-    return not wanted
-
-
-def _compound_matches(compound: str, element: Any) -> bool:
-    parsed = _compound(compound)
-    if parsed is None or not isinstance(element.tag, str):
-        return False
-    tag, classes, ident = parsed
-    if tag and element.tag.lower() != tag:
-        return False
-    if ident and (element.get("id") or "").lower() != ident:
-        return False
-    return not classes or classes <= set((element.get("class") or "").lower().split())
-
-
-@functools.lru_cache(maxsize=8192)
-def _compound(compound: str) -> tuple[str | None, frozenset[str], str | None] | None:
-    """A simple compound selector as (tag, classes, id), parsed once; None if not simple."""
-    found = _SIMPLE_SELECTOR.match(compound)
-    if not found or not (found.group(1) or found.group(2)):
-        return None
-    qualifiers = re.findall(r"[.#][\w-]+", found.group(2))
-    ids = [q[1:] for q in qualifiers if q[0] == "#"]
-    classes = frozenset(q[1:] for q in qualifiers if q[0] == ".")
-    return found.group(1), classes, ids[0] if ids else None
-
-
-def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
-    """Stylesheet declarations that apply to ``element``, overlaid by its inline style."""
-    cached = rules.styles.get(element)
-    if cached is not None:
-        return cached
-    style: dict[str, str] = {}
-    for selector, declarations in rules.candidates(element):
-        if _matches(selector, element):
-            style.update(declarations)
-    # Presentational attributes of old markup (<font color>, <td bgcolor>) count as style.
-    if element.get("color"):
-        style["color"] = element.get("color").strip().lower()
-    if element.get("bgcolor"):
-        style["background-color"] = element.get("bgcolor").strip().lower()
-    style.update(parse_declarations(element.get("style") or ""))
-    rules.styles[element] = style
-    return style
-
-
 def hidden_reason(
     element: Any, rules: Stylesheet,
     page_background: tuple[int, int, int] | None = (255, 255, 255),
@@ -218,26 +93,43 @@ def hidden_reason(
     style = computed_style(element, rules)
     if not style:
         return None
-    if style.get("display") == "none":
-        return "display:none"
-    if style.get("visibility") in ("hidden", "collapse"):
-        return "visibility:hidden"
-    if _length(style.get("font-size")) is not None and _length(style["font-size"]) <= 2:  # type: ignore[operator]
-        return "tiny font"
-    if _number(style.get("opacity")) is not None and _number(style["opacity"]) <= 0.05:  # type: ignore[operator]
-        return "opacity 0"
-    if _clipped(style):
-        return "clipped box"
-    if _offscreen(style):
-        return "off-screen position"
-    if _invisible_colour(style.get("color")):
-        return "transparent text"
-    colour = _colour(style.get("color"))
-    background = _colour(style.get("background-color") or style.get("background"))
+    reason, colour, background = _style_verdict(tuple(style.items()))
+    if reason or colour is None:
+        return reason
     behind = background or _ancestor_background(element, rules, page_background)
-    if colour is not None and behind is not None and _close(colour, behind):
+    if behind is not None and _close(colour, behind):
         return "text coloured as its background"
     return None
+
+
+Colour = tuple[int, int, int]
+
+
+@functools.lru_cache(maxsize=4096)
+def _style_verdict(
+    items: tuple[tuple[str, str], ...],
+) -> tuple[str | None, Colour | None, Colour | None]:
+    """What a computed style alone says: why it hides, else its text and background colours.
+
+    Pages repeat a handful of styles over thousands of elements, so each is judged once.
+    """
+    style = dict(items)
+    if style.get("display") == "none":
+        return "display:none", None, None
+    if style.get("visibility") in ("hidden", "collapse"):
+        return "visibility:hidden", None, None
+    if _length(style.get("font-size")) is not None and _length(style["font-size"]) <= 2:  # type: ignore[operator]
+        return "tiny font", None, None
+    if _number(style.get("opacity")) is not None and _number(style["opacity"]) <= 0.05:  # type: ignore[operator]
+        return "opacity 0", None, None
+    if _clipped(style):
+        return "clipped box", None, None
+    if _offscreen(style):
+        return "off-screen position", None, None
+    if _invisible_colour(style.get("color")):
+        return "transparent text", None, None
+    background = _colour(style.get("background-color") or style.get("background"))
+    return None, _colour(style.get("color")), background
 
 
 def _invisible_colour(value: str | None) -> bool:

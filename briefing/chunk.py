@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from briefing.models import Article, Chunk, ChunkPart
+from briefing.text import trim_span
 from briefing.tokens import Tokenizer, tokenizer_for
 
 PART_OVERHEAD = 24  # delimiters and the article header around each part in a prompt
@@ -74,7 +75,7 @@ def _pieces(article: Article, room: int, overlap: int, meter: _Meter) -> list[Ch
     if not text.strip():
         return []
     if total <= room:
-        start, end = _trim(text, 0, len(text))
+        start, end = trim_span(text, 0, len(text))
         return [ChunkPart(article_id=article.id, start=start, end=end,
                           text=text[start:end], tokens=total + header)]
     spans = _units(text, room, meter)
@@ -92,7 +93,7 @@ def _units(text: str, room: int, meter: _Meter) -> list[_Span]:
     for para in _PARAGRAPH.finditer(text):
         first = True
         for sent in _SENTENCE.finditer(text, para.start(), para.end()):
-            s, e = _trim(text, sent.start(), min(sent.end(), para.end()))
+            s, e = trim_span(text, sent.start(), min(sent.end(), para.end()))
             if s >= e:
                 continue
             n = meter.cost(text[s:e])
@@ -196,14 +197,6 @@ def _make(parts: list[ChunkPart], used: int) -> Chunk:
     key = "|".join(f"{p.article_id}:{p.start}:{p.end}" for p in parts)
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return Chunk(id=f"k{digest}", parts=list(parts), tokens=used)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _same(text: str) -> str:

@@ -19,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 
 from briefing.terms import MONTHS, fold
-from briefing.text import sentence_spans
+from briefing.text import sentence_spans, trim_span
 
 # Marks that end a sentence whether or not a space follows, with closing quotes after them.
 # A full stop inside closing quotes ends the sentence when a capital follows: syntok
@@ -47,10 +47,10 @@ def spans(text: str) -> list[tuple[int, int]]:
         cut = start
         for stop in _HARD_STOP.finditer(text, start, end):
             if stop.end() < end and text[cut:stop.end()].strip():
-                out.append(_trim(text, cut, stop.end()))
+                out.append(trim_span(text, cut, stop.end()))
                 cut = stop.end()
         if text[cut:end].strip():
-            out.append(_trim(text, cut, end))
+            out.append(trim_span(text, cut, end))
     return _join_ordinal_dates(text, out)
 
 
@@ -65,14 +65,6 @@ def _join_ordinal_dates(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
                 continue
         out.append((start, end))
     return out
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def unspaced_share(text: str) -> float:

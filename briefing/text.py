@@ -109,3 +109,12 @@ def words(text: str) -> list[str]:
 def raw_words(text: str) -> list[str]:
     """Word tokens as written (``words`` before case-folding)."""
     return _WORD.findall(text)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``text[start:end]`` without its leading and trailing white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

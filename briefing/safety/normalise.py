@@ -62,6 +62,7 @@ def _latin_lookalike(char: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_word(word: str) -> str:
     """A mostly-Latin word with its look-alike letters replaced by the Latin ones."""
     if word.isascii():
@@ -84,8 +85,12 @@ def fold_confusables(text: str) -> str:
     return _NON_ASCII_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
-    """Text as judged: NFKC, invisible characters out, look-alikes folded to Latin."""
+    """Text as judged: NFKC, invisible characters out, look-alikes folded to Latin.
+
+    Cached: a sentence is normalised for its own judgement and for its paragraph's.
+    """
     if text.isascii():
         return text
     return fold_confusables(strip_invisible(unicodedata.normalize("NFKC", text)))
@@ -117,6 +122,7 @@ def rot13_reading(text: str) -> str | None:
     if len(words) < 5:
         return None
     decoded = codecs.decode(text, "rot13")
-    if _common_share(decoded) >= 0.15 and _common_share(decoded) > 3 * _common_share(text):
+    share = _common_share(decoded)
+    if share >= 0.15 and share > 3 * _common_share(text):
         return decoded
     return None

@@ -15,8 +15,9 @@ import itertools
 import logging
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,7 +47,14 @@ from briefing.hidden import (
     title_from_page,
 )
 from briefing.language import detect_language
-from briefing.models import Article, DateSource, Quarantined, RawDocument, SourceRef
+from briefing.models import (
+    FEED_SUMMARY_NOTE,
+    Article,
+    DateSource,
+    Quarantined,
+    RawDocument,
+    SourceRef,
+)
 from briefing.safety import is_injection, quarantine
 from briefing.store import clean_url, text_hash
 from briefing.text import fold, split_sentences, squash
@@ -302,8 +310,12 @@ def _finish(article: Article, raw: RawDocument) -> Extraction:
             title=article.title,
             name=raw.source_name,
             published_at=article.published_at,
+            tag=raw.tag,
+            reliability=raw.reliability,
         )
     ]
+    if raw.summary_only:
+        article.notes.append(FEED_SUMMARY_NOTE)
     found = count_words(article.text)
     if raw.summary_only and found < MIN_SUMMARY_WORDS:
         reason = f"the feed's summary is too short to brief ({found} words)"
@@ -340,6 +352,45 @@ def extract_safely(raw: RawDocument) -> Article | SourceError:
     except Exception as exc:  # a third-party parser failing on one page
         log.debug("extraction of %s failed", raw.location, exc_info=True)
         return SourceError(f"{raw.location}: extraction failed ({type(exc).__name__}: {exc})")
+
+
+@dataclass(frozen=True)
+class Read:
+    """What became of one document: the document read (it, or its stand-in) and the outcome."""
+
+    document: RawDocument
+    outcome: Article | SourceError
+
+
+Extractor = Callable[[RawDocument], "Article | SourceError"]
+
+
+def read_document(raw: RawDocument, extract: Extractor = extract_safely) -> Read:
+    """The one extraction service for every source: ``extract``, never raising.
+
+    A document that cannot be read gives way to its stand-in (a feed item's summary for
+    its page); when both fail, the document's own reason is the one reported.
+    """
+    outcome = _guarded(extract, raw)
+    if isinstance(outcome, SourceError) and raw.stand_in is not None:
+        stand_in = _guarded(extract, raw.stand_in)
+        if not isinstance(stand_in, SourceError):
+            return Read(raw.stand_in, stand_in)
+        log.info("stand-in for %s unusable: %s", raw.location, stand_in)
+    return Read(raw, outcome)
+
+
+def _guarded(extract: Extractor, raw: RawDocument) -> Article | SourceError:
+    """``extract`` with whatever it raises turned into a SourceError for this document."""
+    try:
+        return extract(raw)
+    except SourceError as exc:
+        return exc
+    except Exception as exc:  # an extractor that raised instead of returning its error
+        log.debug("extraction of %s failed", raw.location, exc_info=True)
+        return SourceError(
+            f"extraction failed ({type(exc).__name__}: {exc})", location=raw.location
+        )
 
 
 def extract_many(

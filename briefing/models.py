@@ -61,6 +61,10 @@ class RawDocument(BaseModel):
     published_at: datetime | None = None  # the feed's date, if any
     date_source: DateSource = DateSource.NONE
     fetched_at: datetime | None = None
+    tag: str | None = None  # the configured source's label, carried to the SourceRef
+    reliability: str | None = None  # the configured source's grade, A (best) to F
+    # Read instead when this document cannot be (a feed item's summary for its page).
+    stand_in: RawDocument | None = None
 
 
 class SourceRef(BaseModel):

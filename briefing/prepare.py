@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from briefing import continuity, language
 from briefing.config import Settings
-from briefing.errors import NothingToReportError, SourceError
-from briefing.extract import extract_many
+from briefing.errors import NothingToReportError
+from briefing.extract import Read, extract_many
 from briefing.group import group
 from briefing.links import defang
 from briefing.models import (
@@ -30,7 +30,7 @@ from briefing.models import (
     Skipped,
 )
 from briefing.safety import coverage_lines
-from briefing.sources.base import GivenDocuments, InboxSource, Source
+from briefing.sources.base import GivenDocuments, InboxSource, Source, admit, skipped_entry
 from briefing.sources.report import SourceReport, SourceStatus, health_lines
 from briefing.store import Store
 
@@ -83,13 +83,11 @@ def extract_all(
     """Extract and store each document; a bad one is skipped with its reason."""
     ids: list[str] = []
     for document, outcome in extract_many(documents, workers):
-        if isinstance(outcome, SourceError):
-            skipped.append(
-                Skipped(location=document.location, reason=outcome.reason_for(document.location))
-            )
-            continue
-        article_id, _ = store.put(outcome)
-        ids.append(article_id)
+        admitted = admit(store, document, Read(document, outcome))
+        if admitted.article_id is None:
+            skipped.append(skipped_entry(admitted))
+        else:
+            ids.append(admitted.article_id)
     return ids
 
 

@@ -185,6 +185,7 @@ def headline_like(line: str) -> bool:
 
 
 
+MIN_WORDS = 40  # below this a page has no story worth briefing
 _UNSPACED = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f"
     r"\u1780-\u17ff]"

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from briefing.config import Settings, SourceConfig
+from briefing.config import FetchSettings, Settings, SourceConfig
 from briefing.errors import BriefingError, SourceError
 from briefing.extract import Extractor, Read, extract_safely, read_document
 from briefing.fetch import Fetcher
@@ -58,33 +58,11 @@ def ingest(
     extract: Extractor = extract_safely,
     workers: int | None = None,
 ) -> IngestReport:
-    """Fetch every configured source (unless ``include_sources`` is False) and ``urls``."""
-    return asyncio.run(
-        ingest_async(
-            settings,
-            store,
-            urls,
-            include_sources=include_sources,
-            now=now,
-            resolver=resolver,
-            extract=extract,
-            workers=workers,
-        )
-    )
+    """Read every configured source (unless ``include_sources`` is False) and ``urls``.
 
-
-async def ingest_async(
-    settings: Settings,
-    store: Store,
-    urls: Sequence[str] = (),
-    *,
-    include_sources: bool = True,
-    now: datetime | None = None,
-    resolver: Resolver | None = None,
-    extract: Extractor = extract_safely,
-    workers: int | None = None,
-) -> IngestReport:
-    """The async form of ``ingest``; ``workers`` extraction processes (default: CPUs, max 4)."""
+    ``workers`` extraction processes at most (default: CPUs, max 4); ``extract`` is the
+    extraction service's extractor (tests hand in a fragile one).
+    """
     started = datetime.now(UTC)
     now = now or started
     configs = registry.all_sources(settings, store) if include_sources else []
@@ -94,25 +72,18 @@ async def ingest_async(
     run = _Run(store, now, now - timedelta(hours=settings.window_hours), extract, workers)
     run.plan(len(configs) * 4)  # a run with many feeds will have many pages: start now
     try:
-        async with Fetcher(settings.fetch, resolver=resolver, cache=store) as fetcher:
-            run.fetcher = fetcher
-            reports = list(await asyncio.gather(*(run.source(s) for s in sources)))
-            requests = fetcher.requests
-        registry.forget_old_items(store, now)
-        for report in reports:
-            if report.kind != "url":
-                registry.record_health(
-                    store,
-                    report.name,
-                    report.url,
-                    report.status.value,
-                    report.reason if report.status is SourceStatus.FAILED else None,
-                    len(report.added),
-                    now,
-                )
+        reports, requests = asyncio.run(run.read_all(sources, settings.fetch, resolver))
     finally:
         if run.pool is not None:
             run.pool.shutdown()
+    registry.forget_old_items(store, now)
+    for report in reports:
+        if report.kind != "url":
+            registry.record_health(
+                store, report.name, report.url, report.status.value,
+                report.reason if report.status is SourceStatus.FAILED else None,
+                len(report.added), now,
+            )
     return IngestReport(
         started_at=started, finished_at=datetime.now(UTC), sources=reports, requests=requests
     )
@@ -153,6 +124,15 @@ class _Run:
                 log.warning("%s; carrying on in this process", exc)
                 self.pool, self.workers = None, 1
         return await asyncio.to_thread(func, arg)
+
+    async def read_all(
+        self, sources: Sequence[WebSource], fetching: FetchSettings, resolver: Resolver | None
+    ) -> tuple[list[SourceReport], int]:
+        """Read every source concurrently; their reports, and how many requests were made."""
+        async with Fetcher(fetching, resolver=resolver, cache=self.store) as fetcher:
+            self.fetcher = fetcher
+            reports = list(await asyncio.gather(*(self.source(s) for s in sources)))
+            return reports, fetcher.requests
 
     async def source(self, source: WebSource) -> SourceReport:
         """Read one source to the end: each document extracted and stored as it arrives."""
@@ -196,6 +176,5 @@ __all__ = [
     "SourceStatus",
     "health_lines",
     "ingest",
-    "ingest_async",
     "report_lines",
 ]

@@ -23,7 +23,6 @@ Exit codes (``DeliveryReport.exit_code``, on the scale of delivery_status.py; us
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.config import EmailSettings, Settings
-from briefing.delivery_status import ChannelReport, ExitCode
+from briefing.delivery_status import ChannelReport, ExitCode, write_dry_run
 from briefing.errors import ConfigError, DeliveryError, NothingToReportError
 from briefing.message import (
     Bodies,
@@ -219,18 +218,11 @@ def write_eml(
     pdf: bytes | None, out_dir: Path,
 ) -> list[Path]:
     """Dry run: one .eml file per recipient in ``out_dir``, nothing sent or recorded."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeliveryError(f"cannot create {out_dir} for --email-to-file: {exc}") from None
-    written = []
-    for number, recipient in enumerate(recipients, 1):
-        addr = check_address(recipient, "email.to")[1]
-        name = re.sub(r"[^A-Za-z0-9._@-]", "_", addr)
-        path = out_dir / f"{checked_date(sitrep.date)}-{number:02d}-{name}.eml"
-        path.write_bytes(build_message(email, sitrep, recipient, bodies, pdf).as_bytes())
-        written.append(path)
-    return written
+    return write_dry_run(out_dir, "--email-to-file", checked_date(sitrep.date), (
+        (check_address(recipient, "email.to")[1], "eml",
+         build_message(email, sitrep, recipient, bodies, pdf).as_bytes())
+        for recipient in recipients
+    ))
 
 
 def notify_operator(

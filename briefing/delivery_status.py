@@ -7,10 +7,13 @@ A run over several channels exits with ``combined_exit`` of their statuses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+
+from briefing.errors import DeliveryError
 
 
 class ExitCode(IntEnum):
@@ -48,3 +51,22 @@ def combined_exit(codes: Sequence[int]) -> int:
     if set(codes) <= {ExitCode.OK, ExitCode.DELIVERY_UNCERTAIN}:
         return ExitCode.DELIVERY_UNCERTAIN  # everything else delivered; some unconfirmed
     return ExitCode.PARTLY_DELIVERED
+
+
+def write_dry_run(
+    out_dir: Path, flag: str, date: str, files: Iterable[tuple[str, str, bytes]]
+) -> list[Path]:
+    """Dry run (``flag``): write each (name, suffix, bytes) as DATE-NN-NAME.SUFFIX in ``out_dir``.
+
+    Nothing is sent or recorded; the names are made safe for any file system.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeliveryError(f"cannot create {out_dir} for {flag}: {exc}") from None
+    written = []
+    for number, (name, suffix, content) in enumerate(files, 1):
+        path = out_dir / f"{date}-{number:02d}-{re.sub(r'[^A-Za-z0-9._@-]', '_', name)}.{suffix}"
+        path.write_bytes(content)
+        written.append(path)
+    return written

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
@@ -32,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from briefing.config import DeliverSettings, Settings, WebhookTarget
-from briefing.delivery_status import ChannelReport
+from briefing.delivery_status import ChannelReport, write_dry_run
 from briefing.errors import ConfigError, DeliveryError, FetchError
 from briefing.message import checked_date
 from briefing.migrations import connect as open_database
@@ -222,17 +221,11 @@ def write_payloads(
     targets: Sequence[WebhookTarget], sitrep: Sitrep, deliver: DeliverSettings, out_dir: Path
 ) -> list[Path]:
     """Dry run: one JSON file per target in ``out_dir``, nothing posted or recorded."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeliveryError(f"cannot create {out_dir} for --webhook-to-file: {exc}") from None
-    written = []
-    for number, target in enumerate(targets, 1):
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", target.label)
-        path = out_dir / f"{checked_date(sitrep.date)}-{number:02d}-{name}.{target.kind}.json"
-        path.write_bytes(payload_bytes(build_payload(target, sitrep, deliver)))
-        written.append(path)
-    return written
+    return write_dry_run(out_dir, "--webhook-to-file", checked_date(sitrep.date), (
+        (target.label.replace("@", "_"), f"{target.kind}.json",
+         payload_bytes(build_payload(target, sitrep, deliver)))
+        for target in targets
+    ))
 
 
 # ---------------------------------------------------------------- posting

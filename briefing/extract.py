@@ -263,10 +263,16 @@ def _guarded(extract: Extractor, raw: RawDocument) -> Article | SourceError:
 
 
 
+def outcome_of(raw: RawDocument) -> Article | SourceError:
+    """``read_document``'s outcome alone (module level: worker processes pickle it)."""
+    return read_document(raw).outcome
+
+
 def extract_many(
     documents: Iterable[RawDocument], workers: int = 1, window: int = 64
 ) -> Iterator[tuple[RawDocument, Article | SourceError]]:
-    """Extract documents in order, on ``workers`` processes once the run is big enough.
+    """Extract documents in order through ``read_document``, on ``workers`` processes once
+    the run is big enough.
 
     At most ``window`` documents are in flight, so memory stays bounded however large
     the inbox; small runs never pay for starting worker processes.
@@ -275,13 +281,13 @@ def extract_many(
     first = list(itertools.islice(iterator, POOL_THRESHOLD))
     if workers <= 1 or len(first) < POOL_THRESHOLD:
         for raw in itertools.chain(first, iterator):
-            yield raw, extract_safely(raw)
+            yield raw, outcome_of(raw)
         return
     with process_pool(workers) as pool:
         pending: deque[tuple[RawDocument, Future[Article | SourceError]]] = deque()
         try:
             for raw in itertools.chain(first, iterator):
-                pending.append((raw, pool.submit(extract_safely, raw)))
+                pending.append((raw, pool.submit(outcome_of, raw)))
                 if len(pending) >= window:
                     done, future = pending.popleft()
                     yield done, future.result()

@@ -83,3 +83,14 @@ def test_no_cache_folder_when_brief_cache_dir_is_empty(monkeypatch: pytest.Monke
 
     monkeypatch.setenv("BRIEF_CACHE_DIR", "")
     assert language.model_cache(MODEL_DIR / MODEL_FILE) is None
+
+
+def test_an_unwritable_cache_folder_means_no_copy(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(blocker / "brief"))
+    assert language.model_cache(MODEL_DIR / MODEL_FILE) is None

@@ -111,6 +111,9 @@ def decoded_blobs(text: str) -> list[str]:
     return found
 
 
+_ROT13_COMMON = frozenset(codecs.decode(w, "rot13") for w in _ENGLISH_COMMON)
+
+
 def _common_share(text: str) -> float:
     words = [w.lower() for w in _WORD.findall(text)]
     return sum(w in _ENGLISH_COMMON for w in words) / len(words) if words else 0.0
@@ -121,8 +124,14 @@ def rot13_reading(text: str) -> str | None:
     words = _WORD.findall(text)
     if len(words) < 5:
         return None
-    decoded = codecs.decode(text, "rot13")
-    share = _common_share(decoded)
+    # rot13 maps letters to letters, so the decoding's words are the words decoded one
+    # by one; an ASCII word decodes to a common word exactly when it is one encoded.
+    decoded_common = sum(
+        w.lower() in _ROT13_COMMON if w.isascii()
+        else codecs.decode(w, "rot13").lower() in _ENGLISH_COMMON
+        for w in words
+    )
+    share = decoded_common / len(words)
     if share >= 0.15 and share > 3 * _common_share(text):
-        return decoded
+        return str(codecs.decode(text, "rot13"))
     return None

@@ -2,32 +2,36 @@
 
 Two steps around the day's run. Before grouping, ``unbriefed`` drops the articles an
 earlier briefing already used (and undated ones another day's briefing saw first), so
-an article is new reporting once. After compose, ``annotate`` matches each development
-with the previous briefing's by the grouping signal (TF-IDF cosine of the articles'
-words, as within a day; never by headline text), marks each point seen before or not,
-and lists yesterday's developments that nothing today continues.
+an article is new reporting once, unless its text has since changed at the same URL
+and says more than the version briefed (revisions.py). After compose, ``annotate``
+matches each development with the previous briefing's by the grouping signal (TF-IDF
+cosine of the articles' words, as within a day; never by headline text), marks each
+point and key takeaway seen before or not, picks what is new in each updated
+development (whatsnew.py), and lists yesterday's developments that nothing today
+continues.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from briefing.errors import NothingToReportError
 from briefing.group import cosine, tfidf
-from briefing.history import PastBriefing, PastDevelopment, briefed_before, previous
+from briefing.history import Claim, PastBriefing, PastDevelopment, briefed_before, previous
 from briefing.models import (
     Article,
+    CitedText,
     DevelopmentSection,
     NoNewReporting,
     Point,
     Previously,
     Sitrep,
 )
+from briefing.revisions import says_more, seen_before
 from briefing.store import Store
 from briefing.text import words
+from briefing.whatsnew import what_is_new
 
 # Cosine of two developments' TF-IDF vectors above which they are one story over days.
 # Same-story reports on different days share places, actors and vocabulary but far fewer
@@ -35,17 +39,20 @@ from briefing.text import words
 # benchmarks/bench_continuity.py (BENCHMARKS.md, issue 14): 0.10 lets new stories match
 # old ones, 0.30 misses half the continuing ones.
 SAME_STORY = 0.15
-# A point is seen before when an earlier point carries its numbers and most of its words.
-SAME_POINT = 0.6
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def unbriefed(
     db_path: Path, out_dir: Path, day: str, articles: Sequence[Article]
 ) -> tuple[list[Article], int]:
-    """The articles no other briefing claims, and how many were left out as briefed."""
+    """The articles no other briefing claims, and how many were left out as briefed.
+
+    An article whose text changed at its URL since the latest briefing that used it is
+    claimed no more when the new text says more (a live story updated during the day).
+    """
     with Store(db_path) as store:
-        claimed = briefed_before(store, out_dir, day, [a.id for a in articles])
+        claims = briefed_before(store, out_dir, day, [a.id for a in articles])
+        claimed = {a.id: c.date for a in articles
+                   if (c := claims.get(a.id)) is not None and not _revised(store, a, c)}
     fresh = [a for a in articles if a.id not in claimed]
     if articles and not fresh:
         latest = max(claimed.values())
@@ -54,6 +61,14 @@ def unbriefed(
             f"{latest}; nothing new to report: add new articles or pass another --date"
         )
     return fresh, len(claimed)
+
+
+def _revised(store: Store, article: Article, claim: Claim) -> bool:
+    """True when the article's text now says more than the version that briefing used."""
+    if claim.content_hash is None or claim.content_hash == article.content_hash:
+        return False
+    briefed = store.version_text(article.id, claim.content_hash)
+    return briefed is not None and says_more(article.text, briefed)
 
 
 def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int = 0) -> Sitrep:
@@ -77,9 +92,10 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
         NoNewReporting(headline=d.headline, last_reported=d.last_reported)
         for j, d in enumerate(earlier.developments) if j not in matched
     ]
-    updated = sitrep.model_copy(
-        update={"developments": sections, "since": earlier.date, "no_new_reporting": quiet}
-    )
+    updated = sitrep.model_copy(update={
+        "developments": sections, "since": earlier.date, "no_new_reporting": quiet,
+        "takeaways": takeaways(sitrep.takeaways, sections, earlier),
+    })
     return _with_note(updated, already_briefed)
 
 
@@ -131,7 +147,7 @@ def _terms(articles: Sequence[Article]) -> list[str]:
 def _continued(dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment
                ) -> DevelopmentSection:
     points = [
-        Point(**p.model_dump(exclude={"seen_before"}), seen_before=seen_before(p.text, past.points))
+        p.model_copy(update={"seen_before": seen_before(p.text, past.points)})
         for p in dev.points
     ]
     status = "updated" if any(not p.seen_before for p in points) else "unchanged"
@@ -139,20 +155,43 @@ def _continued(dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelop
         "status": status,
         "previously": Previously(date=earlier.date, headline=past.headline),
         "points": points,
+        "what_is_new": what_is_new(points, [past.headline, *past.points]),
     })
 
 
-def seen_before(point: str, earlier_points: Sequence[str]) -> bool:
-    """True when an earlier point says the same: its numbers and most of its words."""
-    numbers = set(_NUMBER.findall(point))
-    mine = Counter(t.casefold() for t in words(point) if len(t) > 2)
-    for other in earlier_points:
-        if not numbers <= set(_NUMBER.findall(other)):
-            continue  # a new figure is news even in familiar words
-        theirs = Counter(t.casefold() for t in words(other) if len(t) > 2)
-        if cosine(dict(mine), dict(theirs)) >= SAME_POINT:
-            return True
-    return False
+def takeaways(
+    today: Sequence[Point], sections: Sequence[DevelopmentSection], earlier: PastBriefing
+) -> list[Point]:
+    """Today's takeaways, each marked when the previous briefing said it already.
+
+    A repeated takeaway drawn from one updated development gives its place to what is
+    new in that development (the "Since" line's point, of the same story and rank),
+    unless that is a takeaway already: the reader's summary leads with the news.
+    """
+    said = [*earlier.takeaways, *(p for d in earlier.developments for p in d.points)]
+    marked = [t.model_copy(update={"seen_before": seen_before(t.text, said)}) for t in today]
+    shown = [t.text for t in marked]
+    out: list[Point] = []
+    for takeaway in marked:
+        news = _news_for(takeaway, sections) if takeaway.seen_before else None
+        if news is not None and not _among(news.text, shown):
+            shown.append(news.text)
+            takeaway = Point(**news.model_dump())
+        out.append(takeaway)
+    return out
+
+
+def _among(text: str, shown: Sequence[str]) -> bool:
+    """True when a shown statement contains or says ``text`` (a sentence of a point)."""
+    return any(text in other for other in shown) or seen_before(text, shown)
+
+
+def _news_for(takeaway: Point, sections: Sequence[DevelopmentSection]) -> CitedText | None:
+    """What is new in the one updated development the takeaway's sources belong to."""
+    homes = [d for d in sections if set(takeaway.sources) <= set(d.sources)]
+    if len(homes) != 1 or homes[0].status != "updated":
+        return None
+    return homes[0].what_is_new
 
 
 def _with_note(sitrep: Sitrep, already_briefed: int) -> Sitrep:

@@ -18,20 +18,26 @@ from pathlib import Path
 
 from briefing.errors import NothingToReportError
 from briefing.group import cosine, tfidf
-from briefing.history import Claim, PastBriefing, PastDevelopment, briefed_before, previous
+from briefing.history import (
+    Claim,
+    PastBriefing,
+    PastDevelopment,
+    briefed_before,
+    briefed_texts,
+    previous,
+)
 from briefing.models import (
     Article,
-    CitedText,
     DevelopmentSection,
     NoNewReporting,
     Point,
     Previously,
     Sitrep,
 )
-from briefing.revisions import says_more, seen_before
+from briefing.revisions import Said, says_more, statements
 from briefing.store import Store
 from briefing.text import words
-from briefing.whatsnew import what_is_new
+from briefing.whatsnew import home, lead_with_news, what_is_new, without_promoted
 
 # Cosine of two developments' TF-IDF vectors above which they are one story over days.
 # Same-story reports on different days share places, actors and vocabulary but far fewer
@@ -79,12 +85,21 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
             return _with_note(sitrep, already_briefed)
         today_ids = [section_articles(sitrep, d) for d in sitrep.developments]
         texts = _texts(store, [*today_ids, *(d.article_ids for d in earlier.developments)])
+        sources = briefed_texts(store, out_dir, earlier.date)
     pairs = match(
         [[texts[i] for i in ids if i in texts] for ids in today_ids],
         [[texts[i] for i in d.article_ids if i in texts] for d in earlier.developments],
     )
+    # Reported before: said by that briefing, or by the texts it was made from (a
+    # republished copy brings no news, even in sentences that briefing did not quote).
+    said = Said([*earlier.takeaways, *(p for d in earlier.developments for p in d.points),
+                 *(s for text in sources for s in statements(text))])
+    marked = [t.model_copy(update={"seen_before": said.says(t.text)}) for t in sitrep.takeaways]
+    homes = [home(t, sitrep.developments) for t in marked]
     sections = [
-        _continued(dev, earlier, earlier.developments[pairs[i]]) if i in pairs else dev
+        _continued(dev, earlier, earlier.developments[pairs[i]], said,
+                   [t for t, h in zip(marked, homes, strict=True) if h == i])
+        if i in pairs else dev
         for i, dev in enumerate(sitrep.developments)
     ]
     matched = set(pairs.values())
@@ -92,9 +107,10 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
         NoNewReporting(headline=d.headline, last_reported=d.last_reported)
         for j, d in enumerate(earlier.developments) if j not in matched
     ]
+    leading = lead_with_news(marked, homes, sections)
     updated = sitrep.model_copy(update={
-        "developments": sections, "since": earlier.date, "no_new_reporting": quiet,
-        "takeaways": takeaways(sitrep.takeaways, sections, earlier),
+        "developments": without_promoted(sections, marked, leading), "since": earlier.date,
+        "no_new_reporting": quiet, "takeaways": leading,
     })
     return _with_note(updated, already_briefed)
 
@@ -144,54 +160,20 @@ def _terms(articles: Sequence[Article]) -> list[str]:
     return [t.casefold() for t in tokens if len(t) > 3 and not t.isdigit()]
 
 
-def _continued(dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment
-               ) -> DevelopmentSection:
-    points = [
-        p.model_copy(update={"seen_before": seen_before(p.text, past.points)})
-        for p in dev.points
-    ]
-    status = "updated" if any(not p.seen_before for p in points) else "unchanged"
+def _continued(
+    dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment,
+    said: Said, own: Sequence[Point],
+) -> DevelopmentSection:
+    """A continued development, its points marked; ``own`` are the takeaways drawn from it
+    (already marked): the summary leads with them, so they count as its new reporting too."""
+    points = [p.model_copy(update={"seen_before": said.says(p.text)}) for p in dev.points]
+    fresh = any(not p.seen_before for p in [*own, *points])
     return dev.model_copy(update={
-        "status": status,
+        "status": "updated" if fresh else "unchanged",
         "previously": Previously(date=earlier.date, headline=past.headline),
         "points": points,
-        "what_is_new": what_is_new(points, [past.headline, *past.points]),
+        "what_is_new": what_is_new([*own, *points], [past.headline, *said.statements]),
     })
-
-
-def takeaways(
-    today: Sequence[Point], sections: Sequence[DevelopmentSection], earlier: PastBriefing
-) -> list[Point]:
-    """Today's takeaways, each marked when the previous briefing said it already.
-
-    A repeated takeaway drawn from one updated development gives its place to what is
-    new in that development (the "Since" line's point, of the same story and rank),
-    unless that is a takeaway already: the reader's summary leads with the news.
-    """
-    said = [*earlier.takeaways, *(p for d in earlier.developments for p in d.points)]
-    marked = [t.model_copy(update={"seen_before": seen_before(t.text, said)}) for t in today]
-    shown = [t.text for t in marked]
-    out: list[Point] = []
-    for takeaway in marked:
-        news = _news_for(takeaway, sections) if takeaway.seen_before else None
-        if news is not None and not _among(news.text, shown):
-            shown.append(news.text)
-            takeaway = Point(**news.model_dump())
-        out.append(takeaway)
-    return out
-
-
-def _among(text: str, shown: Sequence[str]) -> bool:
-    """True when a shown statement contains or says ``text`` (a sentence of a point)."""
-    return any(text in other for other in shown) or seen_before(text, shown)
-
-
-def _news_for(takeaway: Point, sections: Sequence[DevelopmentSection]) -> CitedText | None:
-    """What is new in the one updated development the takeaway's sources belong to."""
-    homes = [d for d in sections if set(takeaway.sources) <= set(d.sources)]
-    if len(homes) != 1 or homes[0].status != "updated":
-        return None
-    return homes[0].what_is_new
 
 
 def _with_note(sitrep: Sitrep, already_briefed: int) -> Sitrep:

@@ -103,6 +103,23 @@ def load(store: Store, out_dir: Path, day: str) -> PastBriefing | None:
     return briefing
 
 
+def briefed_texts(store: Store, out_dir: Path, day: str) -> list[str]:
+    """The texts one briefing was made from, each as it was then (the version it used)."""
+    texts: list[str] = []
+    for row in store.db.execute(
+        "SELECT article_id, content_hash FROM briefing_articles WHERE out_dir = ? AND date = ?",
+        (folder_key(out_dir), day),
+    ).fetchall():
+        if row["content_hash"] is not None:
+            text = store.version_text(row["article_id"], row["content_hash"])
+        else:  # recorded before versions were: the current text stands for it
+            article = store.get(row["article_id"])
+            text = article.text if article else None
+        if text is not None:
+            texts.append(text)
+    return texts
+
+
 def all_briefings(store: Store, out_dir: Path) -> list[PastBriefing]:
     """Every recorded briefing for this output folder, oldest first (no developments)."""
     rows = store.db.execute(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from briefing.backends.ranking import usable
 from briefing.chrome import LEAD_IN, SENTENCE_END, is_chrome
@@ -33,16 +33,27 @@ _CLOCK = re.compile(
 )
 
 
+class Said:
+    """Statements made before, prepared once for the many look-ups of a briefing."""
+
+    def __init__(self, statements: Iterable[str]) -> None:
+        self.statements = list(statements)
+        self._prepared = [(set(NUMBER.findall(s)), _bag(s)) for s in self.statements]
+
+    def says(self, statement: str) -> bool:
+        """True when a statement made before says the same: its numbers and most words."""
+        numbers = set(NUMBER.findall(statement))
+        mine = _bag(statement)
+        return any(
+            # a new figure is news even in familiar words
+            numbers <= theirs and cosine(mine, bag) >= SAME_POINT
+            for theirs, bag in self._prepared
+        )
+
+
 def seen_before(statement: str, earlier: Sequence[str]) -> bool:
     """True when an earlier statement says the same: its numbers and most of its words."""
-    numbers = set(NUMBER.findall(statement))
-    mine = _bag(statement)
-    for other in earlier:
-        if not numbers <= set(NUMBER.findall(other)):
-            continue  # a new figure is news even in familiar words
-        if cosine(mine, _bag(other)) >= SAME_POINT:
-            return True
-    return False
+    return Said(earlier).says(statement)
 
 
 def _bag(text: str) -> dict[str, float]:
@@ -51,12 +62,16 @@ def _bag(text: str) -> dict[str, float]:
 
 def says_more(new_text: str, old_text: str) -> bool:
     """True when ``new_text`` has a sentence of substance that ``old_text`` does not say."""
-    before = statements(old_text)
-    return any(not seen_before(s, before) for s in statements(new_text))
+    before = Said(_unclocked(s) for s in statements(old_text))
+    return any(not before.says(_unclocked(s)) for s in statements(new_text))
+
+
+def _unclocked(sentence: str) -> str:
+    return squash(_CLOCK.sub(" ", sentence))
 
 
 def statements(text: str) -> list[str]:
-    """The sentences of a story's text that could be points, with clock times taken out."""
+    """The sentences of a story's text that could be points, leaving site chrome out."""
     found: list[str] = []
     for paragraph in text.split("\n\n"):
         lines = [squash(line) for line in paragraph.splitlines()]
@@ -64,7 +79,7 @@ def statements(text: str) -> list[str]:
         for sentence in split_sentences(body):
             sentence = sentence.strip()
             if usable(sentence) and SENTENCE_END.search(sentence):
-                found.append(squash(_CLOCK.sub(" ", sentence)))
+                found.append(sentence)
     return found
 
 

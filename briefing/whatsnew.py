@@ -1,24 +1,33 @@
-"""What is new in an updated development: the one statement its "Since" line shows.
+"""What is new in an updated development, and key takeaways that lead with the news.
 
-Of the points not reported before, the one bringing the most facts the earlier briefing
-lacked: figures it never gave and names it never mentioned. Ties go to the point more
-sources support, then to the one the summary ranked higher (it comes first). A point of
-several sentences is cut to its sentence with the most of those facts: whole sentences,
-never cut mid-way, so the line stays short without losing its sense.
+The "Since" line of an updated development shows one statement: of its points and the
+takeaways drawn from it that were not reported before, the one bringing the most facts
+the earlier briefing lacked: figures it never gave and names it never mentioned. Ties
+go to the statement more sources support, then to the one the summary ranked higher
+(takeaways lead, then points in order). A statement of several sentences is cut to its
+sentence with the most of those facts: whole sentences, never cut mid-way, so the line
+stays short without losing its sense.
+
+A key takeaway the previous briefing already gave, drawn from one updated development,
+gives its place to that development's new statement (same story, so about the same
+rank), unless that is among the takeaways already: the summary leads with the news. A
+takeaway of an unchanged development stays, marked "reported before". A whole point
+promoted so leaves its development's points (as the summariser's own takeaways do),
+unless it is the only one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from briefing.models import CitedText, Point
-from briefing.revisions import NUMBER
+from briefing.models import CitedText, DevelopmentSection, Point
+from briefing.revisions import NUMBER, seen_before
 from briefing.sentences import split_sentences
 from briefing.text import raw_words, words
 
 
 def what_is_new(points: Sequence[Point], earlier: Sequence[str]) -> CitedText | None:
-    """The most informative point not seen before, as one sentence; None when all were."""
+    """The most informative statement not seen before, as one sentence; None when all were."""
     fresh = [(i, p) for i, p in enumerate(points) if not p.seen_before]
     if not fresh:
         return None
@@ -47,3 +56,43 @@ def facts(text: str) -> set[str]:
         tokens = raw_words(sentence)[1:]
         found |= {t.casefold() for t in tokens if t[:1].isupper() and t != "I"}
     return found
+
+
+def home(takeaway: Point, sections: Sequence[DevelopmentSection]) -> int | None:
+    """The index of the one development whose sources hold all the takeaway's, if one."""
+    found = [i for i, d in enumerate(sections) if set(takeaway.sources) <= set(d.sources)]
+    return found[0] if len(found) == 1 else None
+
+
+def lead_with_news(
+    takeaways: Sequence[Point], homes: Sequence[int | None],
+    sections: Sequence[DevelopmentSection],
+) -> list[Point]:
+    """The marked takeaways, a repeat from an updated development replaced by its news."""
+    shown = [t.text for t in takeaways]
+    out: list[Point] = []
+    for takeaway, where in zip(takeaways, homes, strict=True):
+        news = sections[where].what_is_new if takeaway.seen_before and where is not None else None
+        if news is not None and not _among(news.text, shown):
+            shown.append(news.text)
+            takeaway = Point(**news.model_dump())
+        out.append(takeaway)
+    return out
+
+
+def _among(text: str, shown: Sequence[str]) -> bool:
+    """True when a shown statement contains or says ``text`` (a sentence of a point)."""
+    return any(text in other for other in shown) or seen_before(text, shown)
+
+
+def without_promoted(
+    sections: Sequence[DevelopmentSection], before: Sequence[Point], after: Sequence[Point]
+) -> list[DevelopmentSection]:
+    """The developments without the points that became takeaways, each keeping one."""
+    promoted = {t.text for t in after} - {t.text for t in before}
+    out: list[DevelopmentSection] = []
+    for section in sections:
+        kept = [p for p in section.points if p.text not in promoted]
+        changed = kept and len(kept) < len(section.points)
+        out.append(section.model_copy(update={"points": kept}) if changed else section)
+    return out

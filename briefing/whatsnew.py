@@ -10,8 +10,9 @@ stays short without losing its sense.
 
 A key takeaway the previous briefing already gave, drawn from one updated development,
 gives its place to that development's new statement (same story, so about the same
-rank), unless that is among the takeaways already: the summary leads with the news. A
-takeaway of an unchanged development stays, marked "reported before". A whole point
+rank), unless that is among the takeaways already, and a development's new takeaways
+come before its repeats: the summary leads with the news. A takeaway of an unchanged
+development stays, marked "reported before". A whole point
 promoted so leaves its development's points (as the summariser's own takeaways do),
 unless it is the only one.
 """
@@ -68,7 +69,9 @@ def lead_with_news(
     takeaways: Sequence[Point], homes: Sequence[int | None],
     sections: Sequence[DevelopmentSection],
 ) -> list[Point]:
-    """The marked takeaways, a repeat from an updated development replaced by its news."""
+    """The marked takeaways, a repeat from an updated development replaced by its news,
+    and each development's new takeaways ahead of its repeats (in the places its
+    takeaways held, so the developments keep their order)."""
     shown = [t.text for t in takeaways]
     out: list[Point] = []
     for takeaway, where in zip(takeaways, homes, strict=True):
@@ -77,6 +80,11 @@ def lead_with_news(
             shown.append(news.text)
             takeaway = Point(**news.model_dump())
         out.append(takeaway)
+    for where in {h for h in homes if h is not None}:
+        places = [i for i, h in enumerate(homes) if h == where]
+        ordered = sorted((out[i] for i in places), key=lambda t: t.seen_before)  # stable
+        for i, takeaway in zip(places, ordered, strict=True):
+            out[i] = takeaway
     return out
 
 

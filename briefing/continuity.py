@@ -69,6 +69,18 @@ def unbriefed(
     return fresh, len(claimed)
 
 
+def updated_since_briefed(
+    db_path: Path, out_dir: Path, day: str, articles: Sequence[Article]
+) -> list[Article]:
+    """Of articles outside the period, those an earlier briefing used whose text has
+    since changed at the same URL and says more: a live story's update is news the day
+    it comes, though the page keeps its first publication time."""
+    with Store(db_path) as store:
+        claims = briefed_before(store, out_dir, day, [a.id for a in articles])
+        return list({a.id: a for a in articles
+                     if (c := claims.get(a.id)) is not None and _revised(store, a, c)}.values())
+
+
 def _revised(store: Store, article: Article, claim: Claim) -> bool:
     """True when the article's text now says more than the version that briefing used."""
     if claim.content_hash is None or claim.content_hash == article.content_hash:

@@ -219,6 +219,15 @@ class Store:
         ).fetchall()
         return [self._article(r) for r in rows]
 
+    def revised_between(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles whose text a newer version at their URL replaced in [start, end)."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE updated_at > first_seen AND updated_at >= ?"
+            " AND updated_at < ? ORDER BY updated_at, id",
+            (_iso(start), _iso(end)),
+        ).fetchall()
+        return [self._article(r) for r in rows]
+
     def count(self) -> int:
         """How many distinct articles are stored."""
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

@@ -78,10 +78,10 @@ def _page(paragraphs: list[str], stamp: str, extra: str = "") -> str:
     return f"{HEAD}This report was last updated at {stamp} GMT.\n\n{body}\n{extra}"
 
 
-def _settings(tmp_path: Path) -> Settings:
+def _settings(tmp_path: Path, hours: int = 48) -> Settings:
     return load_settings(None, {
         "inbox": [tmp_path / "inbox"], "out_dir": tmp_path / "out",
-        "db_path": tmp_path / "brief.db", "backend": "extractive", "window_hours": 48,
+        "db_path": tmp_path / "brief.db", "backend": "extractive", "window_hours": hours,
         "formats": ["json", "md"],
     }, env={})
 
@@ -93,11 +93,12 @@ def _run(settings: Settings, day: str) -> dict[str, Any]:
     return sitrep
 
 
-def _two_days(tmp_path: Path, second_version: str) -> tuple[Settings, dict[str, Any]]:
+def _two_days(tmp_path: Path, second_version: str, hours: int = 48
+              ) -> tuple[Settings, dict[str, Any]]:
     """Day one briefs the live page; it is then rewritten and a new story arrives."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    settings = _settings(tmp_path)
+    settings = _settings(tmp_path, hours)
     (inbox / "dravik-flood.md").write_text(_page(OPENING, "09:15"))
     _run(settings, DAY1)
     (inbox / "dravik-flood.md").write_text(second_version)
@@ -146,6 +147,36 @@ def test_an_updated_live_story_is_new_reporting(tmp_path: Path) -> None:
     assert current is not None and "6.8" in current.text
     assert rows[1]["content_hash"] == current.content_hash != rows[0]["content_hash"]
     assert (claim.date, claim.content_hash) == (DAY2, current.content_hash)
+
+
+def test_an_update_reaches_the_next_day_though_the_page_keeps_its_date(tmp_path: Path) -> None:
+    # A one-day period: the page's publication time (day one) is outside day two's.
+    _, day2 = _two_days(tmp_path, _page([*OPENING, NEWS], "16:40"), hours=24)
+    flood = _flood(day2)
+    assert flood["status"] == "updated" and flood["what_is_new"]["text"] == NEWS
+    assert day2["coverage"]["out_of_window"] == 0
+
+
+def test_a_stored_page_revised_in_the_period_is_found(tmp_path: Path) -> None:
+    # A page a feed brought in: only the store has it, and its text changes on day two.
+    settings = _settings(tmp_path, 24)
+    (tmp_path / "inbox").mkdir()
+    page = Article(title="Floodwater closes the Essel bridge in Dravik", url=URL,
+                   text="\n\n".join(OPENING), date_source=DateSource.META,
+                   published_at=datetime(2026, 4, 2, 8, tzinfo=UTC))
+    with Store(settings.db_path) as store:
+        store.put(page, now=datetime(2026, 4, 2, 8, 5, tzinfo=UTC))
+    _run(settings, DAY1)
+    with Store(settings.db_path) as store:
+        store.put(page.model_copy(update={"text": page.text + "\n\n" + NEWS}),
+                  now=datetime(2026, 4, 3, 15, 0, tzinfo=UTC))
+    assert _flood(_run(settings, DAY2))["what_is_new"]["text"] == NEWS
+    with Store(settings.db_path) as store:  # a later touch-up alone is no news the day after
+        store.put(page.model_copy(update={"text": page.text + "\n\n" + NEWS + "\n\nSee also:"
+                                          " Dravik council approves flood budget"}),
+                  now=datetime(2026, 4, 4, 9, 0, tzinfo=UTC))
+    with pytest.raises(NothingToReportError):
+        _run(settings, "2026-04-04")
 
 
 def test_a_trivially_changed_page_is_not_new(tmp_path: Path) -> None:

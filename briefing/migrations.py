@@ -329,7 +329,8 @@ def m011_webhook_log(db: sqlite3.Connection) -> None:
 
 @migration
 def m012_article_versions(db: sqlite3.Connection) -> None:
-    """The texts a live story's URL had before its latest, and which one each briefing used.
+    """The texts a live story's URL had before its latest, and which one each briefing used;
+    an index to find the texts replaced in a period.
 
     A briefing row made before this migration has no ``content_hash``: its version is
     unknown and taken to be the article's current text, as it was then treated.
@@ -342,6 +343,7 @@ def m012_article_versions(db: sqlite3.Connection) -> None:
         text TEXT NOT NULL,
         replaced_at TEXT NOT NULL,
         PRIMARY KEY (article_id, content_hash)
-    )
+    );
+    CREATE INDEX IF NOT EXISTS articles_updated ON articles(updated_at)
     """)
     _add_column(db, "briefing_articles", "content_hash", "TEXT")

@@ -258,6 +258,8 @@ def test_migration_adds_only_what_is_missing(tmp_path: Path) -> None:
     migrations.migrate(db)
     columns = {r[1] for r in db.execute("PRAGMA table_info(briefing_articles)")}
     assert "content_hash" in columns
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "articles_updated" in indexes
     assert migrations.migrate(db) == []
 
 

@@ -98,6 +98,9 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
         today_ids = [section_articles(sitrep, d) for d in sitrep.developments]
         texts = _texts(store, [*today_ids, *(d.article_ids for d in earlier.developments)])
         sources = briefed_texts(store, out_dir, earlier.date)
+        # Another briefing's article is here again only because its text says more now.
+        revised = len(briefed_before(store, out_dir, sitrep.date,
+                                     [s.article_id for s in sitrep.sources]))
     pairs = match(
         [[texts[i] for i in ids if i in texts] for ids in today_ids],
         [[texts[i] for i in d.article_ids if i in texts] for d in earlier.developments],
@@ -124,7 +127,7 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
         "developments": without_promoted(sections, marked, leading), "since": earlier.date,
         "no_new_reporting": quiet, "takeaways": leading,
     })
-    return _with_note(updated, already_briefed)
+    return _with_note(updated, already_briefed, revised)
 
 
 def section_articles(sitrep: Sitrep, section: DevelopmentSection) -> list[str]:
@@ -188,10 +191,15 @@ def _continued(
     })
 
 
-def _with_note(sitrep: Sitrep, already_briefed: int) -> Sitrep:
-    if not already_briefed:
+def _with_note(sitrep: Sitrep, already_briefed: int, revised: int = 0) -> Sitrep:
+    notes = []
+    if already_briefed:
+        notes.append(f"{already_briefed} article{'s' if already_briefed != 1 else ''} already "
+                     "used in an earlier briefing not counted again")
+    if revised:
+        notes.append(f"{revised} article{'s' if revised != 1 else ''} used in an earlier "
+                     "briefing read again: updated since at the same address with new reporting")
+    if not notes:
         return sitrep
-    note = (f"{already_briefed} article{'s' if already_briefed != 1 else ''} already used "
-            "in an earlier briefing not counted again")
-    coverage = sitrep.coverage.model_copy(update={"notes": [*sitrep.coverage.notes, note]})
+    coverage = sitrep.coverage.model_copy(update={"notes": [*sitrep.coverage.notes, *notes]})
     return sitrep.model_copy(update={"coverage": coverage})

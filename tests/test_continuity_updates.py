@@ -134,6 +134,8 @@ def test_an_updated_live_story_is_new_reporting(tmp_path: Path) -> None:
     assert new and all("6.8" in s["text"] for s in new)  # only the added sentence is new
     assert any(s["seen_before"] for s in statements)  # the briefed sentences stay seen
     assert flood["what_is_new"]["text"] == NEWS
+    assert any(n.startswith("1 article used in an earlier briefing read again")
+               for n in day2["coverage"]["notes"])
     # The old version's briefing history is kept: day one used the first text.
     flood_id = next(s["article_id"] for s in day2["sources"] if "Essel" in s["title"])
     with Store(settings.db_path) as store:
@@ -188,6 +190,7 @@ def test_a_trivially_changed_page_is_not_new(tmp_path: Path) -> None:
     assert [s["title"] for s in day2["sources"]] == [
         "Olm library reopens after two years of repairs"]
     assert "1 article already used" in " ".join(day2["coverage"]["notes"])
+    assert "read again" not in " ".join(day2["coverage"]["notes"])
 
 
 def test_a_resaved_identical_page_is_not_new(tmp_path: Path) -> None:

@@ -1,20 +1,21 @@
 """What is new in an updated development, and key takeaways that lead with the news.
 
-The "Since" line of an updated development shows one statement: of its points and the
-takeaways drawn from it that were not reported before, the one bringing the most facts
-the earlier briefing lacked: figures it never gave and names it never mentioned. Ties
-go to the statement more sources support, then to the one the summary ranked higher
-(takeaways lead, then points in order). A statement of several sentences is cut to its
-sentence with the most of those facts: whole sentences, never cut mid-way, so the line
-stays short without losing its sense.
+The "Since" line of an updated development shows one statement, chosen among its points
+and the takeaways drawn from it that were not reported before: one that gives a figure
+or a name the earlier briefing did not (the news in it), then the one more sources
+support, then the one the summary put first (takeaways lead, then points in order). A
+statement of several sentences is cut to its first sentence giving such a fact: whole
+sentences, never cut mid-way, so the line stays short without losing its sense.
+Preferring the statement with the *most* new facts instead picked longer, name-laden
+sentences that shared less with the DUC 2006 reference summaries
+(benchmarks/bench_whatsnew.py, BENCHMARKS.md).
 
 A key takeaway the previous briefing already gave, drawn from one updated development,
 gives its place to that development's new statement (same story, so about the same
 rank), unless that is among the takeaways already, and a development's new takeaways
 come before its repeats: the summary leads with the news. A takeaway of an unchanged
-development stays, marked "reported before". A whole point
-promoted so leaves its development's points (as the summariser's own takeaways do),
-unless it is the only one.
+development stays, marked "reported before". A whole point promoted so leaves its
+development's points (as the summariser's own takeaways do), unless it is the only one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from briefing.text import raw_words, words
 
 
 def what_is_new(points: Sequence[Point], earlier: Sequence[str]) -> CitedText | None:
-    """The most informative statement not seen before, as one sentence; None when all were."""
+    """The new statement for the "Since" line, as one sentence; None when all were seen."""
     fresh = [(i, p) for i, p in enumerate(points) if not p.seen_before]
     if not fresh:
         return None
@@ -39,12 +40,12 @@ def what_is_new(points: Sequence[Point], earlier: Sequence[str]) -> CitedText | 
     def new_facts(text: str) -> int:
         return len(facts(text) - known_words - known_numbers)
 
-    _, best = min(fresh, key=lambda item: (-new_facts(item[1].text),
+    _, best = min(fresh, key=lambda item: (new_facts(item[1].text) == 0,
                                            -len(set(item[1].sources)), item[0]))
     sentences = [s.strip() for s in split_sentences(best.text) if s.strip()]
     if len(sentences) <= 1:
         return CitedText(**best.model_dump(include=set(CitedText.model_fields)))
-    sentence = max(sentences, key=new_facts)  # the first of the best, as max keeps it
+    sentence = next((s for s in sentences if new_facts(s)), sentences[0])
     # The original-language footnote quotes the whole point, not this sentence.
     return CitedText(text=sentence, sources=best.sources, verified=best.verified)
 

@@ -284,6 +284,16 @@ def test_what_is_new_prefers_new_figures_and_names() -> None:
     assert news is not None and news.text == points[2].text and news.sources == [2]
 
 
+def test_what_is_new_keeps_the_summary_order_among_points_with_news() -> None:
+    # Both give facts yesterday lacked; the one the summary put first leads, however
+    # many names the other piles up.
+    lead = Point(text="The army sent 120 soldiers to the dykes.", sources=[1])
+    busy = Point(text="Mayor Ana Rossi met General Ivo Marek and Colonel Petra Lind in Olm.",
+                 sources=[2])
+    news = what_is_new([lead, busy], EARLIER)
+    assert news is not None and news.text == lead.text
+
+
 def test_what_is_new_breaks_ties_by_support_then_rank() -> None:
     one = Point(text="Schools in the lower town stayed shut on Friday.", sources=[1])
     two = Point(text="Shops in the lower town stayed shut on Friday.", sources=[1, 2])

@@ -5,7 +5,8 @@ row per URL with the latest text and the versions it replaced (``article_version
 and each briefing records which version it used. A newer version is new reporting
 when it has a sentence that could be a point (usable by the ranking, and prose: it ends
 a sentence) that no sentence of the briefed version says. Clock times are left out of
-the comparison, so a changed "updated at 10:32" stamp is no news, and lines the cleaner
+the comparison, so a changed "updated at 10:32" stamp is no news (nor, the price of
+that, a curfew moved from 22:00 to 20:00 with no other word changed), and lines the cleaner
 treats as site chrome (related links, date lines, "Read more: ...") count for nothing;
 a re-saved page with the same words has the same text hash and is not compared at all.
 """

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from briefing.extract import extract_document  # noqa: E402
 from briefing.group import group  # noqa: E402
@@ -69,6 +70,29 @@ def pair_outcomes(articles: list[Article]) -> list[tuple[str, str, bool, bool]]:
             for a, b in combinations(articles, 2)]
 
 
+def duc_shared_view() -> tuple[int, int, int, int] | None:
+    """DUC dev pairs (English) judged as a cross-script pair would be: on names'
+    skeletons, numbers and dates alone. Same-topic pairs merged, of all; different-topic
+    pairs merged, of all. None when the DUC data is absent."""
+    from bench_grouping import articles_of, load_eval
+
+    from briefing.group import SAME_EVENT
+    from briefing.linkage import evidence
+    from briefing.terms import shared_view, term_vectors
+
+    ev = load_eval()
+    if ev is None:
+        return None
+    pool, _ = ev.load_pool("dev")
+    merged = {"same": 0, "diff": 0}
+    total = {"same": 0, "diff": 0}
+    for job in ev.draw_jobs(pool, ["pairs"]):
+        a, b = (shared_view(v) for v in term_vectors(articles_of(job.docs), skeletons=True))
+        total[job.kind] += 1
+        merged[job.kind] += evidence(a, b) >= SAME_EVENT
+    return merged["same"], total["same"], merged["diff"], total["diff"]
+
+
 def main() -> None:
     """Print the three tables and the command that reproduces them."""
     articles = example_articles()
@@ -91,6 +115,13 @@ def main() -> None:
             print(f"  {language[a]}/{language[b]}  same={same!s:5} grouped={together!s:5} "
                   f"{verdict:5} {a} + {b}")
     print(f"  pairs of different events kept apart unless listed; wrong pairs: {wrong}")
+    shared = duc_shared_view()
+    if shared is None:
+        print("\nDUC pairs on names, numbers and dates alone: skipped (../shared absent)")
+    else:
+        same, same_n, diff, diff_n = shared
+        print("\nDUC dev pairs judged on names' skeletons, numbers and dates alone (as a pair in "
+              f"two scripts is): same-topic merged {same}/{same_n}, different-topic {diff}/{diff_n}")
     print(f"\nReproduce: {COMMAND}")
 
 

@@ -86,10 +86,14 @@ class Bag:
     names: set[str] = field(default_factory=set)
 
 
-def term_vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
-    """One L2-normalised term vector per article, heaviest terms first."""
-    mixed = len(set(scripts(articles))) > 1
-    bags = [_bag(a, skeletons=mixed) for a in articles]
+def term_vectors(
+    articles: Sequence[Article], skeletons: bool | None = None
+) -> list[dict[str, float]]:
+    """One L2-normalised term vector per article, heaviest terms first; names give
+    skeletons when asked, by default when the articles are in more than one script."""
+    if skeletons is None:
+        skeletons = len(set(scripts(articles))) > 1
+    bags = [_bag(a, skeletons=skeletons) for a in articles]
     df: Counter[str] = Counter()
     background: dict[str, float] = {}
     for bag in bags:
@@ -288,7 +292,9 @@ def _number_probability(number: str) -> float:
     """How likely an article is to mention this number at all, by its shape."""
     if len(number) == 4 and number[:2] in ("19", "20"):
         return 0.2  # a year
-    return {1: 0.6, 2: 0.3, 3: 0.08}.get(len(number), 0.02)
+    # a round number ("2,000,000", "2 million") is as common as its significant digits
+    digits = number.rstrip("0") if len(number) > 3 else number
+    return {1: 0.6, 2: 0.3, 3: 0.08}.get(len(digits), 0.02)
 
 
 def _doc_probability(frequency: float) -> float:

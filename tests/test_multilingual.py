@@ -117,7 +117,6 @@ def test_events_sharing_only_a_country_stay_apart(sitrep: dict) -> None:  # type
         assert not ("dongfangribao-syria-medical-aid.json" in g and len(g) > 1)
 
 
-@pytest.mark.xfail(strict=True, reason="Arabic and English share only transliterated names here")
 def test_arabic_report_joins_the_english_one(sitrep: dict) -> None:  # type: ignore[type-arg]
     groups = _development_files(sitrep)
     assert any({"coastwire-latakia-port-strike.txt", "alsahil-latakia-port-silos.json"} <= g for g in groups)

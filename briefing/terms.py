@@ -242,7 +242,9 @@ def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, 
     latin = term.isascii()
     if not latin and not _ABJAD.match(term):  # Cyrillic, Greek ... in Latin letters meet
         out.append((transliterate(term), p))  # the English spelling; vowelless Arabic never does
-    if skeletons and (token[0].isupper() or (not latin and p < 0.05)):
+    # a name: capitalised where the script has capitals; where it has none (Arabic,
+    # Hebrew), any rare word may be one
+    if skeletons and (token[0].isupper() or (not token[0].islower() and not latin and p < 0.05)):
         key = skeleton(term)
         if len(key) >= 3:
             out.append(("~" + key, p))

@@ -63,11 +63,11 @@ _PAIRED = frozenset(first for first, _ in MONTH_PAIRS)
 _CJK_DATE = re.compile(r"(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号號일]")
 _SCALES = {
     # words that multiply the number before them: "12 ألف" and "12,000" name one quantity
-    "thousand thousands mille milliers mil tausend тысяча тысячи тысяч тыс bin الف الاف": 3,
+    "thousand thousands mille milliers mil tausend тысяча тысячи тысяч тыс bin الف الاف هزار": 3,
     "million millions millon millones millionen mio миллион миллиона миллионов млн milyon "
-    "مليون ملايين": 6,
+    "مليون ملايين میلیون": 6,
     "billion billions milliard milliards milliarde milliarden mrd миллиард миллиарда "
-    "миллиардов млрд milyar مليار مليارات": 9,
+    "миллиардов млрд milyar مليار مليارات میلیارد": 9,
 }
 SCALES = {name: power for names, power in _SCALES.items() for name in names.split()}
 _CJK_SCALES = {"千": 3, "万": 4, "萬": 4, "亿": 8, "億": 8, "천": 3, "만": 4, "억": 8}

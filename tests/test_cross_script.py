@@ -87,7 +87,8 @@ def test_numbers_in_any_digits_and_with_scale_words_meet() -> None:
     english = _terms("A tanker carrying 33,000 tonnes and 2.5 million litres docked.", "en")
     arabic = _terms("ناقلة تحمل ٣٣ ألف طن و٢٫٥ مليون لتر رست في الميناء")
     russian = _terms("Танкер с 33 тыс. тонн и 2,5 млн литров прибыл в порт.", "ru")
-    for terms in (arabic, russian):
+    persian = _terms("یک نفتکش با ۳۳ هزار تن و ۲٫۵ میلیون لیتر در بندر پهلو گرفت", "fa")
+    for terms in (arabic, russian, persian):
         assert {"#33000", "#2500000"} <= terms & english
     chinese = _terms("一批价值约350万元人民币的医疗物资于11月26日启运。", "zh")
     assert {"#3500000", "@11-26"} <= chinese

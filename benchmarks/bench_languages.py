@@ -114,6 +114,43 @@ def duc_shared_view() -> tuple[int, int, int, int] | None:
     return merged["same"], total["same"], merged["diff"], total["diff"]
 
 
+def news_day_rates() -> tuple[int, float, float, float] | None:
+    """Publication-date dev pages (../shared/eval/dates, read in place): how many name
+    their own publication day, the day before, and a day 20-100 days away (mean of five),
+    as date terms of their extracted text. None when the data is absent."""
+    import gzip
+    from datetime import date, timedelta
+
+    from briefing.terms import _TOKEN, _dates
+
+    root = ROOT.parent / "shared" / "eval" / "dates"
+    if not (root / "ground-truth-dev.json").exists():
+        return None
+    truth = json.loads((root / "ground-truth-dev.json").read_text(encoding="utf-8"))
+    n, own, before, far = 0, 0, 0, 0.0
+    for page, item in sorted(truth.items()):
+        if not item["date"]:
+            continue
+        raw = RawDocument(kind=SourceKind.INBOX, location=page, media_type="html", url=item["url"],
+                          content=gzip.decompress((root / "html" / f"{page}.html.gz").read_bytes()))
+        try:
+            article = extract_document(raw)
+        except Exception:  # a page brief refuses (too short, not an article) names no day
+            continue
+        text = article.title + "\n" + article.text
+        named = set(_dates(_TOKEN.findall(text), text))
+        day = date.fromisoformat(item["date"][:10])
+
+        def term(d: date) -> str:
+            return f"@{d.month}-{d.day}"
+
+        n += 1
+        own += term(day) in named
+        before += term(day - timedelta(days=1)) in named
+        far += sum(term(day + timedelta(days=k)) in named for k in (20, 40, 60, 80, 100)) / 5
+    return n, own / n, before / n, far / n
+
+
 def main() -> None:
     """Print the three tables and the command that reproduces them."""
     articles = example_articles()
@@ -152,6 +189,13 @@ def main() -> None:
         same, same_n, diff, diff_n = shared
         print("\nDUC dev pairs judged on names' skeletons, numbers and dates alone (as a pair in "
               f"two scripts is): same-topic merged {same}/{same_n}, different-topic {diff}/{diff_n}")
+    rates = news_day_rates()
+    if rates is None:
+        print("\nDates named on their own publication day: skipped (../shared absent)")
+    else:
+        n, own, before, far = rates
+        print(f"\nDated dev pages naming (as a date term) their publication day {own:.3f}, the "
+              f"day before {before:.3f}, a day 20-100 days away {far:.4f} ({n} pages)")
     print(f"\nReproduce: {COMMAND}")
 
 

@@ -10,6 +10,7 @@ the same day; a Turkish and an English report of one ferry grounding.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,13 @@ TABLE = json.loads(
 )
 
 
-def _articles(*keys: str) -> list[Article]:
+def _articles(*keys: str, dated: bool = False) -> list[Article]:
+    # dated: published on the day each report names (3 December, the ferry 4 December)
     return [
         Article(id=k, content_hash=k, title=TABLE[k]["title"], text=TABLE[k]["text"],
-                language=TABLE[k]["language"])
+                language=TABLE[k]["language"],
+                published_at=datetime(2026, 12, 4 if k.startswith("ferry") else 3, 9, tzinfo=UTC)
+                if dated else None)
         for k in keys
     ]
 
@@ -62,6 +66,18 @@ def test_whole_mixed_inbox_groups_each_event_once() -> None:
     ]
 
 
+def test_dated_reports_of_different_events_on_one_day_stay_further_apart() -> None:
+    def evidence_of(one: str, other: str, dated: bool) -> float:
+        views = [shared_view(v) for v in term_vectors(_articles(one, other, dated=dated))]
+        return evidence(*views)
+
+    # the day a report is published is named by many that day: it weighs less
+    assert evidence_of("power_en", "protest_ar", True) < evidence_of("power_en", "protest_ar", False)
+    groups = sorted(sorted(a.id for a in d.articles) for d in group(_articles(*TABLE, dated=True)))
+    assert ["protest_ar"] in groups and ["train_ru"] in groups
+    assert ["ferry_en", "ferry_tr"] in groups and ["terminal_en", "terminal_ru"] in groups
+
+
 def test_the_shared_view_is_what_lifts_the_arabic_pair() -> None:
     full = term_vectors(_articles("power_en", "power_ar"))
     view = [shared_view(v) for v in full]
@@ -92,6 +108,14 @@ def test_numbers_in_any_digits_and_with_scale_words_meet() -> None:
         assert {"#33000", "#2500000"} <= terms & english
     chinese = _terms("一批价值约350万元人民币的医疗物资于11月26日启运。", "zh")
     assert {"#3500000", "@11-26"} <= chinese
+
+
+def test_month_and_weekday_names_give_no_name_skeleton() -> None:
+    vector = term_vectors(
+        [Article(id="a", title="", text="The plant in Zahrani stopped on Thursday, 3 December.",
+                 language="en")], skeletons=True)[0]
+    assert "~srn" in vector and "@12-3" in vector
+    assert "~tkmbr" not in vector and "~trst" not in vector
 
 
 def test_turkish_month_with_dotless_i_is_a_date() -> None:

@@ -262,9 +262,10 @@ def _token_terms(token: str, language: str, skeletons: bool) -> list[tuple[str, 
     if not latin and not _ABJAD.match(term):  # Cyrillic, Greek ... in Latin letters meet
         out.append((transliterate(term), p))  # the English spelling; vowelless Arabic never does
     # a name: capitalised where the script has capitals; where it has none (Arabic,
-    # Hebrew), any rare word may be one
+    # Hebrew), any word that weighs anything may be one ("لبنان" is common in Arabic
+    # news, "Lebanon" is a name in English), and its weight says how much it tells
     if skeletons and term not in MONTHS and term not in WEEKDAYS and (
-        token[0].isupper() or (not token[0].islower() and not latin and p < 0.05)
+        token[0].isupper() or (not token[0].islower() and not latin and p < COMMON)
     ):  # a month or a weekday is capitalised but names no one (dates carry the month)
         key = skeleton(term)
         if len(key) >= 3:

@@ -76,6 +76,7 @@ def test_dated_reports_of_different_events_on_one_day_stay_further_apart() -> No
     groups = sorted(sorted(a.id for a in d.articles) for d in group(_articles(*TABLE, dated=True)))
     assert ["protest_ar"] in groups and ["train_ru"] in groups
     assert ["ferry_en", "ferry_tr"] in groups and ["terminal_en", "terminal_ru"] in groups
+    assert ["power_ar", "power_en"] in groups
 
 
 def test_the_shared_view_is_what_lifts_the_arabic_pair() -> None:

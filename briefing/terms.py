@@ -44,8 +44,9 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _ABJAD = re.compile(r"[\u0590-\u06ff\u0750-\u077f]")  # Hebrew, Arabic: short vowels unwritten
 # of an article naming one given day and month; its own publication day or the day before
 # are named far more often ("today", "yesterday" written out). Both measured on the 648
-# dated pages of the publication-date dev set (../shared/eval/dates): 0.3% for a day
-# 20-100 days away, 5.4% for the publication day, 3.4% for the day before
+# dated pages of the publication-date dev set (../shared/eval/dates, benchmarks/
+# bench_languages.py): 0.3% for a day 20-100 days away, 5.7% for the publication day,
+# 3.5% for the day before
 DATE_PROBABILITY = 0.003
 NEWS_DAY_PROBABILITY = 0.05
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -69,6 +70,8 @@ MONTHS = {name: number for names, number in _MONTHS.items() for name in names.sp
 MONTH_PAIRS = {("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11,
                ("كانون", "الاول"): 12, ("كانون", "الثاني"): 1}
 _PAIRED = frozenset(first for first, _ in MONTH_PAIRS)
+# what may stand between a day and its month: "1er décembre", "5th of March", "26 من نوفمبر"
+_DAY_LINKS = frozenset(["st", "nd", "rd", "th", "er", "ere", "of", "de", "del", "من"])
 # "11月26日" (Chinese, Japanese), "11월 26일" (Korean)
 _CJK_DATE = re.compile(r"(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日号號일]")
 _SCALES = {
@@ -226,7 +229,10 @@ def _dates(tokens: list[str], text: str) -> list[str]:
                 i = tokens.index(day, i + 1)
             except ValueError:
                 break
-            for k in (i - 1, i + 1):
+            after = i + 1
+            while after < min(len(tokens), i + 3) and fold(tokens[after]) in _DAY_LINKS:
+                after += 1  # "1st of December": at most two such words
+            for k in (i - 1, after):
                 month = _month(tokens, k) if 0 <= k < len(tokens) else None
                 if month:
                     out.append(f"@{month}-{int(_number(day))}")

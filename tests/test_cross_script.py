@@ -119,6 +119,16 @@ def test_month_and_weekday_names_give_no_name_skeleton() -> None:
     assert "~tkmbr" not in vector and "~trst" not in vector
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("La grève a commencé le 1er décembre au port.", "fr"),
+     ("The strike began on the 1st of December at the port.", "en"),
+     ("بدأ الإضراب في 1 من ديسمبر في الميناء", "ar")],
+)
+def test_an_ordinal_or_a_linking_word_between_day_and_month(text: str, language: str) -> None:
+    assert "@12-1" in _terms(text, language)
+
+
 def test_turkish_month_with_dotless_i_is_a_date() -> None:
     assert "@11-26" in _terms("Vapur 26 Kasım sabahı karaya oturdu.", "tr")
     assert "@12-4" in _terms("Vapur 4 Aralık sabahı karaya oturdu.", "tr")

@@ -117,6 +117,7 @@ class Gathered:
     requested: set[str]  # ids of articles the user asked for by URL: kept whatever their date
     sources: list[SourceReport]
     read_now: set[str]  # ids extracted or fetched in this run
+    revised: list[Article] = field(default_factory=list)  # texts replaced in the period
 
 
 def gather(
@@ -148,7 +149,9 @@ def gather(
         ids = extract_all(documents, store, skipped, settings.resolved_workers())
         in_store = store.in_window(start, end)
         candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
-    return Gathered(candidates, skipped, requested, reports, {*ids, *fetched})
+        known = {a.id for a in candidates}
+        revised = [a for a in store.revised_between(start, end) if a.id not in known]
+    return Gathered(candidates, skipped, requested, reports, {*ids, *fetched}, revised)
 
 
 def has_sources(settings: Settings, store: Store) -> bool:
@@ -174,10 +177,16 @@ def prepare_day(
     gathered = gather(settings, request, start, end, now, say)
     articles, _ = select(gathered.candidates, start, end, keep=gathered.requested)
     kept = {a.id for a in articles}
+    briefing_day = (day or end.date()).isoformat()
+    # A live story briefed before whose page now says more is news again, whatever its date.
+    articles += continuity.updated_since_briefed(
+        settings.db_path, settings.out_dir, briefing_day,
+        [*(a for a in gathered.candidates if a.id not in kept), *gathered.revised])
+    kept = {a.id for a in articles}
     left_out = [left_out_entry(a) for a in gathered.candidates if a.id not in kept]
     # An article is briefed once: those another day's briefing used are not news again.
     articles, briefed = continuity.unbriefed(
-        settings.db_path, settings.out_dir, (day or end.date()).isoformat(), articles)
+        settings.db_path, settings.out_dir, briefing_day, articles)
     hint = period_hint(left_out, len(articles), settings.timezone)
     if not articles:
         raise NothingToReportError(nothing_message(

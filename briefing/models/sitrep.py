@@ -41,9 +41,19 @@ class CitedText(BaseModel):
 
 
 class Point(CitedText):
-    """A development's point; ``seen_before`` when an earlier briefing already said it."""
+    """A point or a key takeaway; ``seen_before`` when an earlier briefing already said it."""
 
     seen_before: bool = False
+
+
+def as_points(value: object) -> object:
+    """Compose and older callers pass plain CitedText; each becomes a Point."""
+    if not isinstance(value, list):
+        return value
+    return [
+        Point(**p.model_dump()) if isinstance(p, CitedText) and not isinstance(p, Point) else p
+        for p in value
+    ]
 
 
 
@@ -72,6 +82,8 @@ class DevelopmentSection(BaseModel):
 
     status: Status = "new"  # against the previous briefing for the same output
     previously: Previously | None = None
+    # An updated development's most informative new point, one sentence: the "Since" line.
+    what_is_new: CitedText | None = None
     headline: CitedText
     points: list[Point]
     conflicts: list[CitedText] = Field(default_factory=list)
@@ -81,14 +93,7 @@ class DevelopmentSection(BaseModel):
     @field_validator("points", mode="before")
     @classmethod
     def _as_points(cls, value: object) -> object:
-        """Compose and older callers pass plain CitedText; each becomes a Point."""
-        if not isinstance(value, list):
-            return value
-        return [
-            Point(**p.model_dump()) if isinstance(p, CitedText) and not isinstance(p, Point)
-            else p
-            for p in value
-        ]
+        return as_points(value)
 
 
 
@@ -133,7 +138,7 @@ class Sitrep(BaseModel):
     warning: str | None = None  # e.g. "inputs are older than the window"
     originals: list[str] = Field(default_factory=list)  # footnotes: original-language quotes
     llm_unavailable: str | None = None  # why the LLM could not be used: summarised extractively
-    takeaways: list[CitedText]
+    takeaways: list[Point]  # ``seen_before`` set against the previous briefing, as points
     developments: list[DevelopmentSection]
     key_figures: list[FigureEntry] = Field(default_factory=list)
     outlook: list[CitedText] = Field(default_factory=list)
@@ -142,3 +147,8 @@ class Sitrep(BaseModel):
     coverage: Coverage
     since: str | None = None  # YYYY-MM-DD of the previous briefing for the same output
     no_new_reporting: list[NoNewReporting] = Field(default_factory=list)
+
+    @field_validator("takeaways", mode="before")
+    @classmethod
+    def _as_points(cls, value: object) -> object:
+        return as_points(value)

@@ -117,8 +117,11 @@ def parse_formats(value: str | None) -> list[str] | None:
         return None
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
+    what = f"'{unknown[0]}' is not a format" if unknown else f"'{value}' names no format"
     if unknown or not chosen:
-        raise click.BadParameter(f"use a comma-separated subset of {','.join(FORMATS)}")
+        # Raised after parsing, so click cannot name the option itself.
+        raise click.BadParameter(f"{what}: use a comma-separated subset of"
+                                 f" {','.join(FORMATS)}", param_hint="'--format'")
     return chosen
 
 

@@ -87,7 +87,7 @@ def deliver_all(
 def _said(written: list[Path], summary: str, code: int) -> None:
     for path in written:
         click.echo(str(path))
-    click.echo(summary, err=code != 0)
+    click.echo(f"brief: {summary}" if code else summary, err=code != 0)
 
 
 def notify_operator(settings: Settings, day: date | None, exc: BriefingError) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from briefing.cli import cli, fail, settings_from
+from briefing.cli import DAY, cli, fail, settings_from
 
 
 @cli.command()
@@ -68,7 +68,7 @@ def doctor(ctx: click.Context) -> None:
 
 
 @cli.command("log")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--date", "day", type=DAY,
               help="Only the calls for the briefing of this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every field, prompts and replies included, as JSON.")

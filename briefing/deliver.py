@@ -84,10 +84,13 @@ class DeliveryReport(ChannelReport):
                 " use --force only if it did not arrive)"
             )
         if self.refused:
-            why = "; ".join(f"{r.recipient}: {r.code or '-'} {r.reason}" for r in self.refused)
-            parts.append(f"not delivered to {len(self.refused)} ({why})")
+            # Recipients cut off by the run's own error are counted, not each given its text.
+            why = "; ".join(f"{r.recipient}: {f'{r.code} ' if r.code else ''}{r.reason}"
+                            for r in self.refused if r.reason != self.error)
+            parts.append(f"not delivered to {len(self.refused)}" + (f" ({why})" if why else ""))
         if self.error:
-            parts.append(f"error: {self.error}")
+            parts.append(f"error: {self.error}; check the [email] settings, then"
+                         " re-run (it sends only to those who did not get it)")
         return ", ".join(parts)
 
 
@@ -257,10 +260,12 @@ def find_briefing(out_dir: Path, briefing_date: str) -> tuple[Sitrep, dict[str, 
     candidates = sorted(
         p for p in Path(out_dir).rglob(f"*{day}*.json") if p.is_file()
     ) if Path(out_dir).is_dir() else []
+    unreadable: list[Path] = []
     for json_path in candidates:
         try:
             sitrep = Sitrep.model_validate_json(json_path.read_bytes())
         except (OSError, ValueError):
+            unreadable.append(json_path)
             continue
         if sitrep.date != day:
             continue
@@ -269,9 +274,20 @@ def find_briefing(out_dir: Path, briefing_date: str) -> tuple[Sitrep, dict[str, 
             if json_path.with_suffix(f".{fmt}").is_file():
                 paths[fmt] = json_path.with_suffix(f".{fmt}")
         return sitrep, paths
-    raise NothingToReportError(
-        f"no briefing for {day} in {out_dir}: run `brief today` first (or check out_dir)"
-    )
+    raise NothingToReportError(f"no briefing for {day} in {out_dir}: "
+                               + _why_no_briefing(Path(out_dir), day, unreadable))
+
+
+def _why_no_briefing(out_dir: Path, day: str, unreadable: list[Path]) -> str:
+    """What to do when `brief send` finds no briefing: its JSON is what mail is made from."""
+    if unreadable:
+        return (f"{unreadable[0]} is not a briefing brief can read; write it again with"
+                f" `brief today --date {day}`")
+    others = sorted(out_dir.glob(f"sitrep-{day}.*")) if out_dir.is_dir() else []
+    if others:
+        return (f"{others[0].name} is there but not sitrep-{day}.json, which mail is made"
+                f" from; run `brief today --date {day}` with json among the formats")
+    return "run `brief today` first (or check out_dir)"
 
 
 def send_existing(

@@ -31,6 +31,9 @@ def inspect_target(target: str, settings: Settings) -> Extraction:
 
 def read_file(path: Path) -> RawDocument:
     """A saved page as the inbox would collect it; SourceError when it cannot be."""
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder; give one saved page (brief today --inbox"
+                          " reads a folder)")
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
         known = " ".join(sorted(MEDIA_TYPES))

@@ -88,7 +88,7 @@ class WebhookReport(ChannelReport):
         if self.already_sent:
             parts.append(f"already posted to {', '.join(self.already_sent)}")
         if self.failed:
-            why = "; ".join(f"{f.target}: {f.status or '-'} {f.reason}" for f in self.failed)
+            why = "; ".join(f"{f.target}: {f'{f.status} ' if f.status else ''}{f.reason}" for f in self.failed)
             parts.append(f"not posted to {len(self.failed)} ({why})")
         return ", ".join(parts)
 

@@ -87,10 +87,16 @@ def add_source(
     now: datetime | None = None,
 ) -> SourceConfig:
     """Remember a new source; raises SourceError if its URL or name is taken."""
-    check_url(url, allow_private=True)  # scheme and shape; addresses are checked at fetch
+    # Scheme, shape and a literal loopback/private host now, so a source that could never
+    # be fetched is refused when added; names that resolve to one are checked at fetch.
+    check_url(url, allow_private=allow_private)
     existing = all_sources(settings, store)
-    if any(s.url == url for s in existing):
-        raise SourceError(f"{url} is already a source (see `brief sources list`)")
+    same = next((s for s in existing if s.url == url), None)
+    if same is not None:
+        raise SourceError(
+            f"{url} is already a source, named {same.name!r}: to change how it is followed,"
+            f" `brief sources remove {same.name}`, then add it again"
+        )
     try:
         source = SourceConfig(
             url=url,

@@ -1,0 +1,94 @@
+"""Errors a new user meets walking through the README, run as the real command."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from briefing.deliver import DeliveryReport
+from briefing.smtp import Refusal
+from tests.conftest import EXAMPLE_DAY, EXAMPLES, run_brief
+
+
+def _one_clean_line(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_an_unknown_format_is_named_with_its_option(tmp_path: Path) -> None:
+    result = run_brief("today", "--format", "md,docx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'--format'" in result.stderr and "'docx' is not a format" in result.stderr
+    assert not (tmp_path / "briefings").exists()
+
+
+def test_log_reads_its_date_as_today_does(tmp_path: Path) -> None:
+    result = run_brief("log", "--date", "2026-13-01", cwd=tmp_path)
+    assert result.returncode == 2 and "month 13 does not exist" in result.stderr
+
+
+def test_a_loopback_source_is_refused_when_added_unless_allowed(tmp_path: Path) -> None:
+    url = "http://127.0.0.1:8765/feed.xml"
+    refused = run_brief("sources", "add", url, "--name", "local", cwd=tmp_path)
+    line = _one_clean_line(refused.stderr)
+    assert refused.returncode == 1 and url in line and "--allow-private" in line
+    assert "no sources yet" in run_brief("sources", "list", cwd=tmp_path).stdout
+    added = run_brief("sources", "add", url, "--name", "local", "--allow-private", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    again = run_brief("sources", "add", url, "--allow-private", cwd=tmp_path)
+    line = _one_clean_line(again.stderr)
+    assert again.returncode == 1 and "brief sources remove local" in line
+
+
+def test_extract_given_a_folder_says_so(tmp_path: Path) -> None:
+    result = run_brief("extract", str(EXAMPLES), cwd=tmp_path)
+    line = _one_clean_line(result.stderr)
+    assert result.returncode == 1 and str(EXAMPLES) in line and "is a folder" in line
+
+
+def test_send_names_the_missing_or_broken_json(tmp_path: Path) -> None:
+    out = tmp_path / "briefings"
+    written = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
+                        "--format", "md", "--out", str(out), cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    env = {"BRIEF_OUT_DIR": str(out)}
+    no_json = run_brief("send", EXAMPLE_DAY, "--email-to-file", "outbox", cwd=tmp_path, env=env)
+    line = _one_clean_line(no_json.stderr)
+    assert no_json.returncode == 1 and f"sitrep-{EXAMPLE_DAY}.json" in line
+    assert "json among the formats" in line
+    (out / f"sitrep-{EXAMPLE_DAY}.json").write_text("{", encoding="utf-8")
+    broken = run_brief("send", EXAMPLE_DAY, "--email-to-file", "outbox", cwd=tmp_path, env=env)
+    line = _one_clean_line(broken.stderr)
+    assert broken.returncode == 1 and "is not a briefing brief can read" in line
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_mail_server_that_is_down_is_one_line_saying_what_to_do(tmp_path: Path) -> None:
+    port = _closed_port()
+    (tmp_path / "brief.toml").write_text(
+        'out_dir = "out"\n[email]\nto = ["a@example.org", "b@example.org"]\n'
+        f'from = "brief@example.org"\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n',
+        encoding="utf-8")
+    written = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
+                        "--format", "md,json", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    result = run_brief("send", EXAMPLE_DAY, cwd=tmp_path)
+    line = _one_clean_line(result.stderr)
+    assert result.returncode == 3 and line.startswith("brief: ")
+    assert line.count(f"127.0.0.1:{port}") == 1 and "check the [email] settings" in line
+
+
+def test_a_refusal_without_a_reply_code_shows_no_placeholder() -> None:
+    report = DeliveryReport(date=EXAMPLE_DAY)
+    report.refused = [Refusal("a@example.org", 550, "no such user"),
+                      Refusal("b@example.org", None, "connection reset")]
+    shown = report.summary()
+    assert "a@example.org: 550 no such user" in shown
+    assert "b@example.org: connection reset" in shown and " - " not in shown

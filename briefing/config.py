@@ -12,7 +12,7 @@ import difflib
 import logging
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -247,11 +247,25 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
 
-def env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
-    """Settings given as environment variables, as a nested dict."""
+def secret_holders(data: Mapping[str, Any]) -> set[str]:
+    """Variables the file names as holding a secret (`url_env`, `password_env`): not settings."""
+    named: set[str] = set()
+    email = data.get("email")
+    if isinstance(email, dict) and isinstance(email.get("password_env"), str):
+        named.add(email["password_env"])
+    deliver = data.get("deliver")
+    hooks = deliver.get("webhook") if isinstance(deliver, dict) else None
+    for hook in hooks if isinstance(hooks, list) else []:
+        if isinstance(hook, dict) and isinstance(hook.get("url_env"), str):
+            named.add(hook["url_env"])
+    return named
+
+
+def env_overrides(env: Mapping[str, str], skip: Set[str] = frozenset()) -> dict[str, Any]:
+    """Settings given as environment variables, as a nested dict; ``skip`` names others."""
     out: dict[str, Any] = {}
     for name, value in env.items():
-        if not value or name in _IGNORED_ENV:
+        if not value or name in _IGNORED_ENV or name in skip:
             continue
         if name in ENV_ALIASES:
             path: tuple[str, ...] = ENV_ALIASES[name]
@@ -313,7 +327,7 @@ def load_settings(
     env = os.environ if env is None else env
     path = find_config_file(config, env)
     data: dict[str, Any] = read_config_file(path) if path else {}
-    data = merge(data, env_overrides(env))
+    data = merge(data, env_overrides(env, secret_holders(data)))
     data = merge(data, {k: v for k, v in (flags or {}).items() if v is not None})
     if path is not None:
         data["config_file"] = path

@@ -152,7 +152,7 @@ def _is_localhost_name(host: str) -> bool:
 
 
 # Said whenever a private address is refused: the one way to reach a host of your own.
-_ALLOW_HINT = (
+ALLOW_HINT = (
     "; for a feed or page on your own network, follow it with"
     " `brief sources add URL --allow-private` (or allow_private = true on its [[sources]]"
     " entry in brief.toml)"
@@ -171,13 +171,13 @@ def check_url(url: str, allow_private: bool = False) -> httpx.URL:
         raise FetchError(f"{url}: the URL has no host")
     if not allow_private and _is_localhost_name(parsed.host):
         raise BlockedAddressError(
-            f"{url}: refused to fetch loopback host {parsed.host}{_ALLOW_HINT}"
+            f"{url}: refused to fetch loopback host {parsed.host}{ALLOW_HINT}"
         )
     literal = ip_literal(parsed.host)
     if literal is not None:
         reason = blocked_reason(literal, allow_private)
         if reason:
-            raise BlockedAddressError(f"{url}: refused to fetch {reason}{_ALLOW_HINT}")
+            raise BlockedAddressError(f"{url}: refused to fetch {reason}{ALLOW_HINT}")
     return parsed
 
 
@@ -217,7 +217,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         allow_private = self._allowance.covers(host)
         literal = ip_literal(host)
         if literal is None and not allow_private and _is_localhost_name(host):
-            raise BlockedAddressError(f"refused to connect to loopback host {host}{_ALLOW_HINT}")
+            raise BlockedAddressError(f"refused to connect to loopback host {host}{ALLOW_HINT}")
         addresses = [str(literal)] if literal is not None else await self._resolver(host, port)
         if not addresses:
             raise FetchError(f"cannot resolve host {host}: no addresses")
@@ -230,7 +230,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             reason = blocked_reason(ip, allow_private)
             if reason:
                 # One bad answer poisons the lot: a mixed answer is how rebinding starts.
-                raise BlockedAddressError(f"host {host} resolves to {reason}{_ALLOW_HINT}")
+                raise BlockedAddressError(f"host {host} resolves to {reason}{ALLOW_HINT}")
             checked.append(str(ip))
         last: Exception | None = None
         for address in checked:

@@ -37,6 +37,7 @@ from briefing.message import checked_date
 from briefing.migrations import connect as open_database
 from briefing.models import Sitrep
 from briefing.netguard import (
+    ALLOW_HINT,
     NO_ALLOWANCE,
     Allowance,
     GuardedTransport,
@@ -127,7 +128,9 @@ def check_target(target: WebhookTarget, env: Mapping[str, str]) -> str:
     try:
         parsed = check_url(url, allow_private=target.allow_private)
     except FetchError as exc:
-        reason = str(exc).replace(url, "its URL").replace("on the source", "on the target")
+        reason = str(exc).replace(url, "its URL").replace(
+            ALLOW_HINT, "; for a receiver on your own network set allow_private = true on"
+            " this [[deliver.webhook]] entry")
         raise ConfigError(f"{where}: {reason}") from None
     if parsed.scheme != "https" and not target.allow_private:
         raise ConfigError(f"{where}: the URL must be https (a webhook URL is a secret); "

@@ -5,8 +5,13 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
+from briefing.config import WebhookTarget
 from briefing.deliver import DeliveryReport
+from briefing.errors import ConfigError
 from briefing.smtp import Refusal
+from briefing.webhooks import check_target
 from tests.conftest import EXAMPLE_DAY, EXAMPLES, run_brief
 
 
@@ -92,3 +97,25 @@ def test_a_refusal_without_a_reply_code_shows_no_placeholder() -> None:
     shown = report.summary()
     assert "a@example.org: 550 no such user" in shown
     assert "b@example.org: connection reset" in shown and " - " not in shown
+
+
+def test_the_variable_a_webhook_reads_its_url_from_is_not_a_stray_setting(
+        tmp_path: Path) -> None:
+    (tmp_path / "brief.toml").write_text(
+        '[[deliver.webhook]]\nkind = "slack"\nname = "ops"\nurl_env = "BRIEF_SLACK_URL"\n'
+        '[email]\npassword_env = "BRIEF_MAIL_SECRET"\n', encoding="utf-8")
+    env = {"BRIEF_SLACK_URL": "https://hooks.example/T1", "BRIEF_MAIL_SECRET": "s3cret",
+           "BRIEF_NO_SUCH_KEY": "1"}
+    result = run_brief("config", "show", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "BRIEF_SLACK_URL" not in result.stderr and "BRIEF_MAIL_SECRET" not in result.stderr
+    assert "BRIEF_NO_SUCH_KEY" in result.stderr  # an unknown setting is still named
+
+
+def test_a_loopback_webhook_is_told_the_webhook_fix() -> None:
+    hook = WebhookTarget(kind="json", name="ops", url="https://127.0.0.1:9/hook")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError) as refused:
+        check_target(hook, {})
+    message = str(refused.value)
+    assert "deliver.webhook 'ops'" in message and "[[deliver.webhook]]" in message
+    assert "brief sources add" not in message

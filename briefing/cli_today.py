@@ -84,7 +84,8 @@ def today(
     Prints the paths written. Exit codes: 0 briefing produced (and mailed, when
     asked); 1 nothing produced (one-line error on stderr); 2 mailed or posted to only
     some recipients or webhooks; 3 delivery failed entirely; 4 the LLM was unavailable
-    and --require-llm was given (the extractive briefing is written, not delivered).
+    and --require-llm was given (the extractive briefing is written, not delivered);
+    5 delivery uncertain (the mail server never confirmed: check before --force).
     A --url on an intranet host is refused: follow it with `brief sources add URL
     --page --allow-private` instead.
 

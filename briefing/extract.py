@@ -158,7 +158,9 @@ def _finish(article: Article, raw: RawDocument) -> Extraction:
     article.content_hash = text_hash(article.text)
     article.language = detect_language(article.text)
     if article.suspicious_passages:
-        log.warning(
+        # Not an error: the briefing's coverage section lists them, and a warning here
+        # would have cron mail the operator every morning a page hides text.
+        log.info(
             "%s: held back %d hidden passage(s) or passage(s) addressed to an AI",
             raw.location,
             article.suspicious_passages,

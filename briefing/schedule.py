@@ -172,9 +172,12 @@ def _crontab(time: CronTime, cwd: Path, argv: Sequence[str]) -> str:
     if time.shifts:
         notes.append("# The two zones change clocks on different days: run `brief schedule`"
                      " again after a daylight-saving change, or use the systemd timer.")
-    notes.append("# Exit codes: 0 sent, 1 nothing produced, 2 partly delivered,"
-                 " 3 delivery failed.")
+    notes.append(_EXIT_CODES)
     return "\n".join(notes) + f"\n{time.local_minute} {time.local_hour} * * * {line}\n"
+
+
+_EXIT_CODES = ("# Exit codes: 0 sent, 1 nothing produced, 2 partly delivered, 3 delivery"
+               " failed, 5 delivery uncertain (check the mailbox before --force).")
 
 
 def _systemd_quote(value: str) -> str:
@@ -196,7 +199,7 @@ def _service(cwd: Path, argv: Sequence[str]) -> str:
         "Type=oneshot\n"
         f"WorkingDirectory={str(cwd).replace('%', '%%')}\n"
         f"ExecStart={' '.join(_systemd_quote(a) for a in argv)}\n"
-        "# Exit codes: 0 sent, 1 nothing produced, 2 partly delivered, 3 delivery failed.\n"
+        f"{_EXIT_CODES}\n"
     )
 
 

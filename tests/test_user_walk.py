@@ -119,3 +119,15 @@ def test_a_loopback_webhook_is_told_the_webhook_fix() -> None:
     message = str(refused.value)
     assert "deliver.webhook 'ops'" in message and "[[deliver.webhook]]" in message
     assert "brief sources add" not in message
+
+
+def test_a_good_morning_run_is_silent_on_stderr_so_cron_mails_nothing(tmp_path: Path) -> None:
+    # The example inbox has a page with hidden passages: the briefing lists them, stderr not.
+    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
+                       "--format", "md", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    briefing = (tmp_path / "briefings" / f"sitrep-{EXAMPLE_DAY}.md").read_text(encoding="utf-8")
+    assert "passage(s) held back" in briefing
+    verbose = run_brief("-v", "today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
+                        "--format", "md", "--out", "again", cwd=tmp_path)
+    assert "held back" in verbose.stderr

@@ -6,10 +6,9 @@ an article is new reporting once, unless its text has since changed at the same 
 and says more than the version briefed (revisions.py). After compose, ``annotate``
 matches each development with the previous briefing's by the grouping signal (the
 articles' terms weighted against background word frequencies, as within a day; never by
-headline text), marks each
-point and key takeaway seen before or not, picks what is new in each updated
-development (whatsnew.py), and lists yesterday's developments that nothing today
-continues.
+headline text), marks each point and key takeaway seen before or not, picks what is new
+in each updated development (whatsnew.py), and lists yesterday's developments that
+nothing today continues.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Matching a day's developments with the previous briefing's (continuity.match), on
-small fixtures of invented reports: a flood in the Prut valley and the government's
-emergency declaration (one earlier development of two events), a follow-up with new
-figures, and an unrelated story from the same country and capital."""
+small fixtures of invented reports: one broad earlier development of five reports on
+four events (a flood in the Prut valley, the government's emergency declaration, rescue
+teams from abroad, farmers' losses), a follow-up with new figures, and an unrelated story
+from the same country and capital."""
 
 from __future__ import annotations
 

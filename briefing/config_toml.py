@@ -17,6 +17,7 @@ from typing import Any
 _NOT_IN_FILE = {"config_file"}
 _SECRETS = {("llm", "api_key"): "OPENAI_API_KEY"}
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_MASKED = "**********"  # how pydantic dumps a SecretStr
 
 
 def dumps(settings: Mapping[str, Any]) -> str:
@@ -29,18 +30,26 @@ def dumps(settings: Mapping[str, Any]) -> str:
             continue
         if isinstance(value, Mapping):
             tables.append((key, value))
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            arrays.append((key, value))
+        elif _is_array_of_tables(value):
+            arrays.append((_key(key), value))
         else:
             lines.append(_pair(key, value))
     for name, table in tables:
         lines += ["", f"[{_key(name)}]"]
-        lines += [_pair(k, v, (name, k)) for k, v in table.items()]
+        for k, v in table.items():
+            if _is_array_of_tables(v):  # [[deliver.webhook]]: after the table's own keys
+                arrays.append((f"{_key(name)}.{_key(k)}", v))
+            else:
+                lines.append(_pair(k, v, (name, k)))
     for name, items in arrays:
         for item in items:
-            lines += ["", f"[[{_key(name)}]]"]
+            lines += ["", f"[[{name}]]"]
             lines += [_pair(k, v) for k, v in item.items()]
     return "\n".join(lines) + "\n"
+
+
+def _is_array_of_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
 def _pair(key: str, value: Any, path: tuple[str, str] | None = None) -> str:
@@ -49,6 +58,8 @@ def _pair(key: str, value: Any, path: tuple[str, str] | None = None) -> str:
         return f"# {_key(key)}: {shown}; set it in the environment as ${_SECRETS[path]}"
     if value is None:
         return f"# {_key(key)} = (not set)"
+    if value == _MASKED:  # pydantic's SecretStr: pasted back it would be a wrong value
+        return f"# {_key(key)} = (set, a secret: not shown)"
     return f"{_key(key)} = {_value(value)}"
 
 
@@ -63,8 +74,9 @@ def _value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, Mapping):  # TOML has no null: an unset key is left out
+        pairs = [f"{_key(k)} = {_value(v)}" for k, v in value.items() if v is not None]
+        return "{ " + ", ".join(pairs) + " }" if pairs else "{}"
     return _string(str(value))
 
 

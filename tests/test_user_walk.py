@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,19 @@ def test_a_good_morning_run_is_silent_on_stderr_so_cron_mails_nothing(tmp_path: 
     verbose = run_brief("-v", "today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY,
                         "--format", "md", "--out", "again", cwd=tmp_path)
     assert "held back" in verbose.stderr
+
+
+def test_config_show_writes_webhooks_as_the_readme_does_and_they_load_back(
+        tmp_path: Path) -> None:
+    (tmp_path / "brief.toml").write_text(
+        '[[deliver.webhook]]\nkind = "slack"\nname = "ops"\nurl_env = "OPS_HOOK"\n'
+        '[[deliver.webhook]]\nkind = "json"\nname = "dash"\n'
+        'url = "https://hooks.example/secret-path"\n', encoding="utf-8")
+    result = run_brief("config", "show", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[[deliver.webhook]]" in result.stdout and '"None"' not in result.stdout
+    assert "secret-path" not in result.stdout and "**" not in result.stdout
+    hooks = tomllib.loads(result.stdout)["deliver"]["webhook"]
+    assert [h["name"] for h in hooks] == ["ops", "dash"]
+    assert hooks[0]["url_env"] == "OPS_HOOK" and "url" not in hooks[0]
+    assert "url_env" not in hooks[1]  # unset, so not the variable "None"

@@ -68,6 +68,7 @@ DAY = DayType()
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clean error line and exit."""
+    log.info("exit %d: %s", code, message)  # for log_file: the run's outcome (stderr: below)
     click.echo(f"brief: {message}", err=True)
     sys.exit(code)
 
@@ -85,7 +86,11 @@ def configure_logging(verbose: bool, log_file: Path | None = None) -> None:
         stream.setFormatter(logging.Formatter("brief: %(levelname)s: %(message)s"))
         handlers.append(stream)
     if log_file is not None:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"log_file {log_file}: cannot open it ({exc.strerror or exc});"
+                              " fix log_file in brief.toml") from None
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         file_handler.setLevel(logging.INFO)
         handlers.append(file_handler)

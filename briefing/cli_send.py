@@ -87,6 +87,7 @@ def deliver_all(
 def _said(written: list[Path], summary: str, code: int) -> None:
     for path in written:
         click.echo(str(path))
+    log.info("%s", summary)
     click.echo(f"brief: {summary}" if code else summary, err=code != 0)
 
 

@@ -6,6 +6,7 @@ Registered on the root group from ``briefing.cli``; as thin: the run is
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,8 @@ from briefing.cli import (
 )
 from briefing.cli_send import Channels, deliver_all, notify_operator, webhook_targets
 from briefing.errors import BriefingError
+
+log = logging.getLogger("briefing")
 
 
 @cli.command()
@@ -135,6 +138,7 @@ def today(
         raise
     for path in result.paths.values():
         click.echo(str(path))
+    log.info("wrote %s", ", ".join(str(path) for path in result.paths.values()))
     if result.sitrep.warning:  # also in the briefing; said here for whoever runs it by hand
         click.echo(f"brief: note: {result.sitrep.warning}", err=True)
     if result.sitrep.llm_unavailable:

@@ -148,3 +148,25 @@ def test_config_show_writes_webhooks_as_the_readme_does_and_they_load_back(
     assert [h["name"] for h in hooks] == ["ops", "dash"]
     assert hooks[0]["url_env"] == "OPS_HOOK" and "url" not in hooks[0]
     assert "url_env" not in hooks[1]  # unset, so not the variable "None"
+
+
+def test_log_file_records_each_run_and_how_it_ended(tmp_path: Path) -> None:
+    (tmp_path / "brief.toml").write_text('log_file = "runs.log"\n', encoding="utf-8")
+    good = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY, "--format", "md",
+                     cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = run_brief("today", "--inbox", str(empty), "--date", "2026-11-10", "--format", "md",
+                    cwd=tmp_path)
+    assert bad.returncode == 1
+    logged = (tmp_path / "runs.log").read_text(encoding="utf-8")
+    assert f"wrote {Path('briefings') / f'sitrep-{EXAMPLE_DAY}.md'}" in logged
+    assert "exit 1: " in logged and str(empty) in logged
+
+
+def test_a_log_file_that_cannot_be_opened_names_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "brief.toml").write_text('log_file = "no/such/dir/runs.log"\n', encoding="utf-8")
+    result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY, cwd=tmp_path)
+    line = _one_clean_line(result.stderr)
+    assert result.returncode == 1 and "log_file" in line and "runs.log" in line

@@ -103,7 +103,9 @@ def check_email_settings(
     """Fail fast on a bad [email] section, before a run produces anything."""
     email = settings.email
     _recipients(email.to)
-    check_address(email.from_ or "", "email.from")
+    if not email.from_:
+        raise ConfigError("email.from is not set: set [email] from or BRIEF_EMAIL_FROM")
+    check_address(email.from_, "email.from")
     format_subject(email.subject, {"date": "2026-01-01", "developments": 0,
                                     "developments_text": "0 developments", "sources": 0,
                                     "title": ""})

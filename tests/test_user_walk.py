@@ -170,3 +170,11 @@ def test_a_log_file_that_cannot_be_opened_names_the_setting(tmp_path: Path) -> N
     result = run_brief("today", "--inbox", str(EXAMPLES), "--date", EXAMPLE_DAY, cwd=tmp_path)
     line = _one_clean_line(result.stderr)
     assert result.returncode == 1 and "log_file" in line and "runs.log" in line
+
+
+def test_a_missing_sender_says_where_to_set_it(tmp_path: Path) -> None:
+    result = run_brief("today", "--email", "--email-to-file", "outbox", "--inbox", str(EXAMPLES),
+                       "--date", EXAMPLE_DAY, cwd=tmp_path, env={"BRIEF_EMAIL_TO": "a@example.org"})
+    line = _one_clean_line(result.stderr)
+    assert result.returncode == 1 and "email.from is not set" in line
+    assert "BRIEF_EMAIL_FROM" in line

@@ -178,3 +178,11 @@ def test_a_missing_sender_says_where_to_set_it(tmp_path: Path) -> None:
     line = _one_clean_line(result.stderr)
     assert result.returncode == 1 and "email.from is not set" in line
     assert "BRIEF_EMAIL_FROM" in line
+
+
+def test_one_source_checked_is_singular() -> None:
+    from briefing.sources.report import SourceReport, SourceStatus, health_lines
+
+    lines = health_lines([SourceReport(name="wire", url="u1", kind="feed",
+                                       status=SourceStatus.FAILED, reason="HTTP 500")])
+    assert lines[0].startswith("1 source checked: 0 with new articles, 1 failed")

@@ -83,7 +83,8 @@ def health_lines(report: IngestReport | Sequence[SourceReport]) -> list[str]:
     for source in sources:
         counts[source.status] += 1
     lines = [
-        f"{len(sources)} sources checked: {counts[SourceStatus.OK]} with new articles,"
+        f"{len(sources)} source{'' if len(sources) == 1 else 's'} checked:"
+        f" {counts[SourceStatus.OK]} with new articles,"
         f" {counts[SourceStatus.FAILED]} failed, {counts[SourceStatus.NOTHING_NEW]} nothing new,"
         f" {counts[SourceStatus.STALE]} only stale items"
     ]

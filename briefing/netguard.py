@@ -154,8 +154,8 @@ def _is_localhost_name(host: str) -> bool:
 # Said whenever a private address is refused: the one way to reach a host of your own.
 ALLOW_HINT = (
     "; for a feed or page on your own network, follow it with"
-    " `brief sources add URL --allow-private` (or allow_private = true on its [[sources]]"
-    " entry in brief.toml)"
+    " `brief sources add URL --allow-private` (with --page for a single page), or set"
+    " allow_private = true on its [[sources]] entry in brief.toml"
 )
 
 

@@ -177,8 +177,8 @@ def main() -> None:
     exit_on_sigterm()  # cleanup runs and worker processes go with us
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        fail("aborted", 130)
+    except click.exceptions.Abort:  # click's form of Ctrl-C
+        fail("interrupted: re-run (nothing half-written is kept)", 130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -189,7 +189,7 @@ def main() -> None:
             raise
         fail(str(exc), getattr(exc, "exit_code", 1))
     except KeyboardInterrupt:
-        fail("interrupted", 130)
+        fail("interrupted: re-run (nothing half-written is kept)", 130)
     except OSError as exc:
         if _debug():
             raise

@@ -26,9 +26,17 @@ def schedule(ctx: click.Context, cron: bool, systemd: bool) -> None:
 
     Example: brief schedule --no-systemd
     """
+    from briefing.deliver import check_email_settings
+    from briefing.errors import ConfigError
     from briefing.schedule import schedule_for
 
-    click.echo(schedule_for(settings_from(ctx, {})).text(cron=cron, systemd=systemd), nl=False)
+    settings = settings_from(ctx, {})
+    click.echo(schedule_for(settings).text(cron=cron, systemd=systemd), nl=False)
+    try:  # the job runs `today --email`: say now, not at 06:30, that it would fail
+        check_email_settings(settings)
+    except ConfigError as exc:
+        click.echo(f"brief: note: {exc}: the job fails (exit 1) until [email] is set up",
+                   err=True)
 
 
 @cli.command()

@@ -186,3 +186,13 @@ def test_one_source_checked_is_singular() -> None:
     lines = health_lines([SourceReport(name="wire", url="u1", kind="feed",
                                        status=SourceStatus.FAILED, reason="HTTP 500")])
     assert lines[0].startswith("1 source checked: 0 with new articles, 1 failed")
+
+
+def test_schedule_warns_when_the_job_it_prints_could_not_mail(tmp_path: Path) -> None:
+    bare = run_brief("schedule", "--no-systemd", cwd=tmp_path)
+    assert bare.returncode == 0 and "today --email" in bare.stdout
+    assert "email.to is empty" in _one_clean_line(bare.stderr)
+    ready = run_brief("schedule", "--no-systemd", cwd=tmp_path, env={
+        "BRIEF_EMAIL_TO": "a@example.org", "BRIEF_EMAIL_FROM": "b@example.org",
+        "BRIEF_SMTP_HOST": "smtp.example.org"})
+    assert ready.returncode == 0 and ready.stderr == ""

@@ -54,6 +54,7 @@ def ingest(
     *,
     include_sources: bool = True,
     now: datetime | None = None,
+    since: datetime | None = None,
     resolver: Resolver | None = None,
     extract: Extractor = extract_safely,
     workers: int | None = None,
@@ -69,7 +70,9 @@ def ingest(
     sources = [web_source(c) for c in configs] + [UrlSource(u) for u in dict.fromkeys(urls)]
     # Each worker imports trafilatura (~100 MB): a few are enough to keep up with the network.
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
-    run = _Run(store, now, now - timedelta(hours=settings.window_hours), extract, workers)
+    # Items older than the window are stale, or than ``since`` when a past day is briefed.
+    cutoff = now - timedelta(hours=settings.window_hours)
+    run = _Run(store, now, min(cutoff, since) if since else cutoff, extract, workers)
     run.plan(len(configs) * 4)  # a run with many feeds will have many pages: start now
     try:
         reports, requests = asyncio.run(run.read_all(sources, settings.fetch, resolver))

@@ -138,7 +138,7 @@ def gather(
 
             say("Fetching feeds and pages")
             report = ingest(settings, store, request.urls, include_sources=request.fetch_sources,
-                            now=now)
+                            now=now, since=start)  # --date for a past day: its items count
             reports = report.sources
             requested = {i for r in reports if r.kind == "url" for i in r.article_ids}
             fetched = report.article_ids
@@ -304,6 +304,11 @@ def nothing_message(
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
         return f"nothing could be fetched: {first.name}: failed — {first.reason}{more}"
     where = ", ".join(str(f) for f in folders) or "(no inbox configured)"
+    stale = [s for s in sources if s.status is SourceStatus.STALE]
+    if stale and not seen and not skipped:
+        newest = f", newest {stale[0].newest:%Y-%m-%d}" if stale[0].newest else ""
+        return (f"nothing new in the period: {stale[0].name} has only older items"
+                f"{newest}; to brief an earlier day, pass --date YYYY-MM-DD")
     if seen:
         return (f"no article in {where} falls in the briefing period ({seen} outside it); "
                 + (try_dates(days) if days else "try --date YYYY-MM-DD"))

@@ -196,3 +196,42 @@ def test_schedule_warns_when_the_job_it_prints_could_not_mail(tmp_path: Path) ->
         "BRIEF_EMAIL_TO": "a@example.org", "BRIEF_EMAIL_FROM": "b@example.org",
         "BRIEF_SMTP_HOST": "smtp.example.org"})
     assert ready.returncode == 0 and ready.stderr == ""
+
+
+def test_a_feed_is_read_for_the_past_day_asked_for(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from servers import Reply, TestServer, article_page, rss
+
+    published = datetime.now(UTC).replace(hour=9, minute=0) - timedelta(days=10)
+    paragraphs = [
+        "Flood waters rose across the Orontes valley on Tuesday, forcing at least 300 families"
+        " to leave their homes, according to the provincial civil defence directorate.",
+        "The directorate said rescue teams had evacuated residents of six villages by boat and"
+        " that two bridges on the road to Jisr al-Shughur had been closed to traffic.",
+        "Farmers said the floods had destroyed much of the winter wheat planted in the lowlands,"
+        " and local councils appealed for pumps, fuel and blankets.",
+    ]
+    with TestServer() as srv:
+        srv.route("/feed.xml", Reply(body=rss([{
+            "title": "Floods force hundreds from homes", "link": srv.url("/floods.html"),
+            "guid": "floods-1", "pubDate": format_datetime(published, usegmt=True),
+        }]), headers={"Content-Type": "application/rss+xml"}))
+        srv.route("/floods.html", Reply(
+            body=article_page("Floods force hundreds from homes", paragraphs,
+                              published.isoformat()),
+            headers={"Content-Type": "text/html; charset=utf-8"}))
+        (tmp_path / "brief.toml").write_text(
+            f'formats = ["md"]\n[fetch]\nper_host_delay = 0.0\n[[sources]]\n'
+            f'url = "{srv.url("/feed.xml")}"\nname = "valley"\nallow_private = true\n',
+            encoding="utf-8")
+        today = run_brief("today", cwd=tmp_path)
+        line = _one_clean_line(today.stderr)
+        assert today.returncode == 1 and "valley has only older items" in line
+        assert f"newest {published:%Y-%m-%d}" in line and "--date" in line
+        day = f"{published:%Y-%m-%d}"
+        past = run_brief("today", "--date", day, cwd=tmp_path)
+        assert past.returncode == 0, past.stderr
+    briefing = (tmp_path / "briefings" / f"sitrep-{day}.md").read_text(encoding="utf-8")
+    assert "Orontes valley" in briefing

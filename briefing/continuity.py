@@ -130,8 +130,9 @@ def _terms(articles: Sequence[Article]) -> list[str]:
 
 def _continued(dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment
                ) -> DevelopmentSection:
+    said = [*past.points, *earlier.takeaways]  # a point led yesterday as a takeaway is not new
     points = [
-        Point(**p.model_dump(exclude={"seen_before"}), seen_before=seen_before(p.text, past.points))
+        Point(**p.model_dump(exclude={"seen_before"}), seen_before=seen_before(p.text, said))
         for p in dev.points
     ]
     status = "updated" if any(not p.seen_before for p in points) else "unchanged"

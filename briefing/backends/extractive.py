@@ -32,6 +32,8 @@ from briefing.models import (
     SummaryOptions,
 )
 from briefing.sentences import is_foreign, length, unspaced_share
+from briefing.terms import MONTHS, WEEKDAYS
+from briefing.terms import fold as fold_word
 from briefing.text import fold
 
 HEADLINE_WORDS = 12
@@ -39,6 +41,7 @@ HEADLINE_WORDS = 12
 # max_points (its best ones lead as takeaways); 5 picked on the DUC 2006 dev split (BENCHMARKS)
 BIG_EXTRA = 5
 _ENDS_SENTENCE = re.compile(r"[.!?。！？؟।][\"'”’»」)]*\s*$")
+_CALENDAR = frozenset(MONTHS) | WEEKDAYS  # capitalised, yet no actor
 _HEADLINE_BREAKS = (": ", " — ", " – ", " - ", "; ", ", ")
 
 
@@ -177,12 +180,22 @@ def _lead(
 
 
 def _says_who_did_what(candidate: Candidate) -> bool:
-    """A takeaway is a whole sentence with an actor, never a bare headline or a fragment."""
-    if not _ENDS_SENTENCE.search(candidate.text) or ranking.news_value(candidate.text) < 0:
+    """A takeaway is a whole sentence naming an actor, never a bare headline or a fragment."""
+    text = candidate.text
+    if not _ENDS_SENTENCE.search(text) or ranking.news_value(text) < 0 or length(text) < 8:
         return False
-    if unspaced_share(candidate.text) > 0.3 or not re.search(r"[A-Za-z]", candidate.text):
-        return length(candidate.text) >= 8  # no capitals to find an actor by
-    return length(candidate.text) >= 8 and bool(re.match(r"[A-Z\"“‘'0-9]", candidate.text))
+    if unspaced_share(text) > 0.3 or not any(c.isupper() for c in text):
+        return True  # a script without capitals to find an actor by
+    return bool(text[:1].isupper() or re.match(r"[\"“‘'0-9]", text)) and _names_actor(text)
+
+
+def _names_actor(text: str) -> bool:
+    """Someone acts or speaks: a name after the opening word ("... the Kenya Red Cross
+    said", not a weekday or a month) or an attribution ("officials said")."""
+    names = [w for w in text.split()[1:] if w[:1].isupper()]
+    if any(fold_word(w.strip(".,;:’'\"”)")) not in _CALENDAR for w in names):
+        return True
+    return bool(ranking.ATTRIBUTION.search(text))
 
 
 def _marked(candidate: Candidate, options: SummaryOptions) -> Statement:
@@ -234,13 +247,16 @@ def _takeaways_for(rank: int, developments: int, remaining: int) -> int:
 def _headline(development: Development, pool: list[Candidate], options: SummaryOptions) -> Statement:
     """A short headline (about 12 words) from the most prominent story's title.
 
-    A title that names a link is passed over (no link reaches the briefing that is not a
+    A report in the briefing's language is preferred to one in another language. A title
+    that names a link is passed over (no link reaches the briefing that is not a
     source's own address). A long title is cut at a clause break, or shortened with an
     ellipsis so it still quotes its source; with no usable title, the best sentence's
     opening words stand in.
     """
     articles = [a for a in _by_prominence(development) if a.title and not has_link(a.title)]
-    ranked = sorted(articles, key=lambda a: length(a.title) > HEADLINE_WORDS + 2)
+    # a report in the briefing's language first, then a title short enough to quote whole
+    ranked = sorted(articles, key=lambda a: (is_foreign(a.language, options.language),
+                                             length(a.title) > HEADLINE_WORDS + 2))
     if ranked:
         article = ranked[0]
         title = _short(article.title)

@@ -32,7 +32,7 @@ from typing import Any
 from briefing.backends.extractive import ExtractiveBackend
 from briefing.config import Settings
 from briefing.models import Development, Sitrep, Story, Summary, SummaryOptions
-from briefing.pipeline import run_today
+from briefing.pipeline import DayRequest, run_today
 from briefing.sentences import split_sentences
 from briefing.text import fold, words
 
@@ -111,7 +111,7 @@ def brief_runs(cluster: Cluster, work: Path) -> dict[str, str]:
         settings = Settings(inbox=[inbox], out_dir=work / "out", db_path=work / "brief.db",
                             formats=["json"], backend="extractive", max_developments=100,
                             focus=focus)
-        result = run_today(settings, day=DAY, fetch_sources=False)
+        result = run_today(settings, DayRequest(day=DAY, fetch_sources=False))
         out[label] = sitrep_text(result.sitrep)
         articles = result.articles
     whole = Development(id="all", stories=[Story(articles=[a]) for a in articles])

@@ -68,11 +68,11 @@ def import_offenders(count: int = 7) -> list[tuple[str, float]]:
 def briefing_for(inbox: Path, work: Path) -> Any:
     """The Sitrep for one inbox, through run_today (store and output in ``work``)."""
     from briefing.config import Settings
-    from briefing.pipeline import run_today
+    from briefing.pipeline import DayRequest, run_today
 
     settings = Settings(inbox=[inbox], out_dir=work / "out", db_path=work / "brief.db",
                         formats=["html"], backend="extractive")
-    return run_today(settings, day=DAY, now=datetime(2026, 11, 25, 6, 0, tzinfo=UTC)).sitrep
+    return run_today(settings, DayRequest(day=DAY, now=datetime(2026, 11, 25, 6, 0, tzinfo=UTC))).sitrep
 
 
 def pdf_figures(sitrep: Any, repeat: int) -> dict[str, Any]:

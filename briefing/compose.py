@@ -144,7 +144,7 @@ def compose(
             footnote=len(originals) if statement.original else None,
         )
 
-    takeaways = [cited(s) for s in summary.takeaways]
+    takeaways = [Point(**cited(s).model_dump()) for s in summary.takeaways]
     by_id = {d.id: d for d in developments}
     sections: list[DevelopmentSection] = []
     figures: list[FigureEntry] = []

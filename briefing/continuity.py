@@ -2,22 +2,30 @@
 
 Two steps around the day's run. Before grouping, ``unbriefed`` drops the articles an
 earlier briefing already used (and undated ones another day's briefing saw first), so
-an article is new reporting once. After compose, ``annotate`` matches each development
-with the previous briefing's by the grouping signal (TF-IDF cosine of the articles'
-words, as within a day; never by headline text), marks each point seen before or not,
-and lists yesterday's developments that nothing today continues.
+an article is new reporting once, unless its text has since changed at the same URL
+and says more than the version briefed (revisions.py). After compose, ``annotate``
+matches each development with the previous briefing's by the grouping signal (TF-IDF
+cosine of the articles' words, as within a day; never by headline text), marks each
+point and key takeaway seen before or not, picks what is new in each updated
+development (whatsnew.py), and lists yesterday's developments that nothing today
+continues.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from briefing.errors import NothingToReportError
 from briefing.group import cosine, tfidf
-from briefing.history import PastBriefing, PastDevelopment, briefed_before, previous
+from briefing.history import (
+    Claim,
+    PastBriefing,
+    PastDevelopment,
+    briefed_before,
+    briefed_texts,
+    previous,
+)
 from briefing.models import (
     Article,
     DevelopmentSection,
@@ -26,8 +34,10 @@ from briefing.models import (
     Previously,
     Sitrep,
 )
+from briefing.revisions import Said, says_more, statements
 from briefing.store import Store
 from briefing.text import words
+from briefing.whatsnew import home, lead_with_news, what_is_new, without_promoted
 
 # Cosine of two developments' TF-IDF vectors above which they are one story over days.
 # Same-story reports on different days share places, actors and vocabulary but far fewer
@@ -35,17 +45,20 @@ from briefing.text import words
 # benchmarks/bench_continuity.py (BENCHMARKS.md, issue 14): 0.10 lets new stories match
 # old ones, 0.30 misses half the continuing ones.
 SAME_STORY = 0.15
-# A point is seen before when an earlier point carries its numbers and most of its words.
-SAME_POINT = 0.6
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def unbriefed(
     db_path: Path, out_dir: Path, day: str, articles: Sequence[Article]
 ) -> tuple[list[Article], int]:
-    """The articles no other briefing claims, and how many were left out as briefed."""
+    """The articles no other briefing claims, and how many were left out as briefed.
+
+    An article whose text changed at its URL since the latest briefing that used it is
+    claimed no more when the new text says more (a live story updated during the day).
+    """
     with Store(db_path) as store:
-        claimed = briefed_before(store, out_dir, day, [a.id for a in articles])
+        claims = briefed_before(store, out_dir, day, [a.id for a in articles])
+        claimed = {a.id: c.date for a in articles
+                   if (c := claims.get(a.id)) is not None and not _revised(store, a, c)}
     fresh = [a for a in articles if a.id not in claimed]
     if articles and not fresh:
         latest = max(claimed.values())
@@ -56,6 +69,26 @@ def unbriefed(
     return fresh, len(claimed)
 
 
+def updated_since_briefed(
+    db_path: Path, out_dir: Path, day: str, articles: Sequence[Article]
+) -> list[Article]:
+    """Of articles outside the period, those an earlier briefing used whose text has
+    since changed at the same URL and says more: a live story's update is news the day
+    it comes, though the page keeps its first publication time."""
+    with Store(db_path) as store:
+        claims = briefed_before(store, out_dir, day, [a.id for a in articles])
+        return list({a.id: a for a in articles
+                     if (c := claims.get(a.id)) is not None and _revised(store, a, c)}.values())
+
+
+def _revised(store: Store, article: Article, claim: Claim) -> bool:
+    """True when the article's text now says more than the version that briefing used."""
+    if claim.content_hash is None or claim.content_hash == article.content_hash:
+        return False
+    briefed = store.version_text(article.id, claim.content_hash)
+    return briefed is not None and says_more(article.text, briefed)
+
+
 def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int = 0) -> Sitrep:
     """The sitrep with status, ``previously`` and ``seen_before`` set against the last briefing."""
     with Store(db_path) as store:
@@ -64,12 +97,24 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
             return _with_note(sitrep, already_briefed)
         today_ids = [section_articles(sitrep, d) for d in sitrep.developments]
         texts = _texts(store, [*today_ids, *(d.article_ids for d in earlier.developments)])
+        sources = briefed_texts(store, out_dir, earlier.date)
+        # Another briefing's article is here again only because its text says more now.
+        revised = len(briefed_before(store, out_dir, sitrep.date,
+                                     [s.article_id for s in sitrep.sources]))
     pairs = match(
         [[texts[i] for i in ids if i in texts] for ids in today_ids],
         [[texts[i] for i in d.article_ids if i in texts] for d in earlier.developments],
     )
+    # Reported before: said by that briefing, or by the texts it was made from (a
+    # republished copy brings no news, even in sentences that briefing did not quote).
+    said = Said([*earlier.takeaways, *(p for d in earlier.developments for p in d.points),
+                 *(s for text in sources for s in statements(text))])
+    marked = [t.model_copy(update={"seen_before": said.says(t.text)}) for t in sitrep.takeaways]
+    homes = [home(t, sitrep.developments) for t in marked]
     sections = [
-        _continued(dev, earlier, earlier.developments[pairs[i]]) if i in pairs else dev
+        _continued(dev, earlier, earlier.developments[pairs[i]], said,
+                   [t for t, h in zip(marked, homes, strict=True) if h == i])
+        if i in pairs else dev
         for i, dev in enumerate(sitrep.developments)
     ]
     matched = set(pairs.values())
@@ -77,10 +122,12 @@ def annotate(db_path: Path, out_dir: Path, sitrep: Sitrep, already_briefed: int 
         NoNewReporting(headline=d.headline, last_reported=d.last_reported)
         for j, d in enumerate(earlier.developments) if j not in matched
     ]
-    updated = sitrep.model_copy(
-        update={"developments": sections, "since": earlier.date, "no_new_reporting": quiet}
-    )
-    return _with_note(updated, already_briefed)
+    leading = lead_with_news(marked, homes, sections)
+    updated = sitrep.model_copy(update={
+        "developments": without_promoted(sections, marked, leading), "since": earlier.date,
+        "no_new_reporting": quiet, "takeaways": leading,
+    })
+    return _with_note(updated, already_briefed, revised)
 
 
 def section_articles(sitrep: Sitrep, section: DevelopmentSection) -> list[str]:
@@ -128,38 +175,31 @@ def _terms(articles: Sequence[Article]) -> list[str]:
     return [t.casefold() for t in tokens if len(t) > 3 and not t.isdigit()]
 
 
-def _continued(dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment
-               ) -> DevelopmentSection:
-    said = [*past.points, *earlier.takeaways]  # a point led yesterday as a takeaway is not new
-    points = [
-        Point(**p.model_dump(exclude={"seen_before"}), seen_before=seen_before(p.text, said))
-        for p in dev.points
-    ]
-    status = "updated" if any(not p.seen_before for p in points) else "unchanged"
+def _continued(
+    dev: DevelopmentSection, earlier: PastBriefing, past: PastDevelopment,
+    said: Said, own: Sequence[Point],
+) -> DevelopmentSection:
+    """A continued development, its points marked; ``own`` are the takeaways drawn from it
+    (already marked): the summary leads with them, so they count as its new reporting too."""
+    points = [p.model_copy(update={"seen_before": said.says(p.text)}) for p in dev.points]
+    fresh = any(not p.seen_before for p in [*own, *points])
     return dev.model_copy(update={
-        "status": status,
+        "status": "updated" if fresh else "unchanged",
         "previously": Previously(date=earlier.date, headline=past.headline),
         "points": points,
+        "what_is_new": what_is_new([*own, *points], [past.headline, *said.statements]),
     })
 
 
-def seen_before(point: str, earlier_points: Sequence[str]) -> bool:
-    """True when an earlier point says the same: its numbers and most of its words."""
-    numbers = set(_NUMBER.findall(point))
-    mine = Counter(t.casefold() for t in words(point) if len(t) > 2)
-    for other in earlier_points:
-        if not numbers <= set(_NUMBER.findall(other)):
-            continue  # a new figure is news even in familiar words
-        theirs = Counter(t.casefold() for t in words(other) if len(t) > 2)
-        if cosine(dict(mine), dict(theirs)) >= SAME_POINT:
-            return True
-    return False
-
-
-def _with_note(sitrep: Sitrep, already_briefed: int) -> Sitrep:
-    if not already_briefed:
+def _with_note(sitrep: Sitrep, already_briefed: int, revised: int = 0) -> Sitrep:
+    notes = []
+    if already_briefed:
+        notes.append(f"{already_briefed} article{'s' if already_briefed != 1 else ''} already "
+                     "used in an earlier briefing not counted again")
+    if revised:
+        notes.append(f"{revised} article{'s' if revised != 1 else ''} used in an earlier "
+                     "briefing read again: updated since at the same address with new reporting")
+    if not notes:
         return sitrep
-    note = (f"{already_briefed} article{'s' if already_briefed != 1 else ''} already used "
-            "in an earlier briefing not counted again")
-    coverage = sitrep.coverage.model_copy(update={"notes": [*sitrep.coverage.notes, note]})
+    coverage = sitrep.coverage.model_copy(update={"notes": [*sitrep.coverage.notes, *notes]})
     return sitrep.model_copy(update={"coverage": coverage})

@@ -1,14 +1,14 @@
 """Where an HTML page states its publication date, in the order a careful reader trusts it.
 
 Each reader returns a time and the name of its evidence (a ``DateSource`` value), or
-None. Places that carry other dates (comments, captions, related-article lists, the
-site's date widget, image paths) are skipped by their markup.
+None. This module reads the page's metadata (meta tags, JSON-LD, <time> markup, the
+URL, htmldate's search) and reconciles it with what the page prints; the printed dates
+themselves (byline, the text by the headline) are read in dates_byline.py.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import itertools
 import json
 import re
@@ -17,28 +17,19 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from briefing.datetext import parse_datetime, parse_text_date
-
-Evidence = tuple[datetime, str]
+from briefing.dates_byline import (
+    MODIFIED,
+    WIDGET,
+    Evidence,
+    excluded,
+    from_byline,
+    near_headline,
+    printed_dates,
+)
+from briefing.datetext import parse_datetime
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Containers of dates that are not this article's: comments, captions, lists of other
-# stories, sidebars, footers, the site's clock or weather widget.
-_ELSEWHERE = re.compile(
-    r"(^|[\s_-])(comments?|kommentare?)([\s_-]|list|$)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
-    r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
-    r"weather|clock|today|current-?date|topbar|top-bar|navbar|menu|nav\b|share|social|"
-    r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",
-    re.IGNORECASE,
-)
-_SKIP_TAGS = {"figure", "figcaption", "aside", "nav", "footer", "form", "select", "option"}
-_DATE_CLASS = re.compile(
-    r"date|time|publish|posted|byline|dateline|entry-meta|article-?meta|post-?meta|meta-?info|"
-    r"info|datum|zeit|fecha|data|stamp|created|author",
-    re.IGNORECASE,
-)
-_MODIFIED = re.compile(r"modif|update|edit|aktualisiert|changed|revised", re.IGNORECASE)
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -104,7 +95,7 @@ def html_date_evidence(
         lambda: _from_meta(tree),
         lambda: _from_jsonld(tree),
         lambda: _from_markup(tree),
-        lambda: _from_byline(tree, fetched_at),
+        lambda: from_byline(tree, fetched_at),
         lambda: _from_url(tree, url),
         lambda: _from_htmldate(_without_other_dates(tree), fetched_at),
     ]
@@ -179,30 +170,6 @@ def _from_meta(tree: Any) -> Evidence | None:
     return (plain, "meta") if plain else None
 
 
-def _excluded(element: Any) -> bool:
-    """True inside comments, captions, related lists and other places of other dates."""
-    node = element
-    while node is not None and isinstance(node.tag, str):
-        if node.tag in _SKIP_TAGS:
-            return True
-        if _elsewhere(node.get("class"), node.get("id")):
-            return True
-        node = node.getparent()
-    return False
-
-
-@functools.lru_cache(maxsize=8192)
-def _elsewhere(classes: str | None, ident: str | None) -> bool:
-    """Whether an element's class or id marks a place of other dates (cached: sites repeat)."""
-    return bool((classes or ident) and _ELSEWHERE.search(f"{classes or ''} {ident or ''}"))
-
-
-@functools.lru_cache(maxsize=8192)
-def _dated(classes: str | None, ident: str | None) -> bool:
-    """Whether an element's class or id says it holds a date (cached: sites repeat)."""
-    return bool((classes or ident) and _DATE_CLASS.search(f"{classes or ''} {ident or ''}"))
-
-
 def _from_markup(tree: Any) -> Evidence | None:
     """Dates marked up as the article's: itemprop datePublished, <time> in the article."""
     paths = (
@@ -215,7 +182,7 @@ def _from_markup(tree: Any) -> Evidence | None:
     )
     for path in paths:
         for element in tree.xpath(path):
-            if _excluded(element) or _MODIFIED.search(element.get("class", "")):
+            if excluded(element) or MODIFIED.search(element.get("class", "")):
                 continue
             for value in (
                 element.get("datetime"),
@@ -225,53 +192,6 @@ def _from_markup(tree: Any) -> Evidence | None:
             ):
                 if value and (when := parse_datetime(value[:120])) is not None:
                     return when, "meta"
-    return None
-
-
-def _from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
-    """A printed date in the byline: an element classed as a date, or text by the headline."""
-    for element in tree.xpath("//body//*[@class or @id]"):
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body"):
-            continue
-        if not _dated(element.get("class"), element.get("id")):
-            continue
-        if _MODIFIED.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            continue
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > 200 or _WIDGET.match(text) or _excluded(element):
-            continue
-        if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
-            return when, "byline"
-    return _near_headline(tree, fetched_at)
-
-
-def _near_headline(
-    tree: Any, fetched_at: datetime | None, budget: int = 400, line_limit: int = 200
-) -> Evidence | None:
-    """The first date in the text just after the headline: a byline or a dateline.
-
-    ``budget`` is how many characters of text are read after the headline (the byline
-    and the lede); ``line_limit`` the longest text node read as a byline.
-    """
-    headlines = tree.xpath("//article//h1 | //main//h1") or tree.xpath("//h1")
-    if not headlines:
-        return None
-    american = _american(tree)
-    texts = headlines[0].xpath(".//text()") + headlines[0].xpath(
-        "following::text()[position() <= 200]"
-    )
-    for text in texts:
-        parent = text.getparent()
-        if parent is None or parent.tag in ("script", "style") or _excluded(parent):
-            continue
-        line = " ".join(str(text).split())
-        if not line:
-            continue
-        if len(line) <= line_limit and (when := parse_text_date(line, fetched_at, american)):
-            return when, "byline"
-        budget -= len(line)
-        if budget <= 0:
-            break
     return None
 
 
@@ -304,7 +224,7 @@ def _without_other_dates(tree: Any) -> Any:
     # The site's today's-date widget: a bare "Monday, July 7, 2025" above the headline.
     headline = (page.xpath("//h1") or [None])[0]
     above = headline.xpath("preceding::*[not(*)]") if headline is not None else []
-    doomed += [e for e in above if _WIDGET.match(" ".join(e.text_content().split())[:40])]
+    doomed += [e for e in above if WIDGET.match(" ".join(e.text_content().split())[:40])]
     for element in doomed:
         element.drop_tree()  # keeps the tail text, which belongs to the parent
     return page
@@ -341,7 +261,7 @@ def _local_day(found: Evidence, html: str, tree: Any, fetched_at: datetime | Non
     if (offset := _site_offset(html, when)) is not None:
         return when.astimezone(offset), source
     url_day = _from_url(tree, None)
-    for other in itertools.chain(_printed_dates(tree, fetched_at), [url_day[0]] if url_day else []):
+    for other in itertools.chain(printed_dates(tree, fetched_at), [url_day[0]] if url_day else []):
         if other.utcoffset() and abs(other - when) <= timedelta(hours=1):
             return other, source
         if other.utcoffset() != timedelta(0):
@@ -365,24 +285,6 @@ def _hours_to_reach(when: datetime, day: date) -> int | None:
     if day == when.date() + timedelta(days=1) and 24 - when.hour <= 14:
         return 24 - when.hour
     return None
-
-
-def _printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]:
-    """Dates the page shows its reader in the byline: <time> text, date-classed elements."""
-    classed = (
-        e
-        for e in tree.xpath("//body//*[@class or @id]")
-        if isinstance(e.tag, str) and _dated(e.get("class"), e.get("id"))
-    )
-    elements = itertools.chain(tree.xpath("//time | //*[@itemprop='datePublished']"), classed)
-    for element in itertools.islice(elements, 60):
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > 200 or _excluded(element):
-            continue
-        if _WIDGET.match(text):
-            continue  # "Monday, 7 July 2025" alone: the site's today's-date widget
-        if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
-            yield when
 
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?[+-]\d\d:?\d\d")
@@ -415,25 +317,12 @@ def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evi
     Metadata goes stale (a template's first-version date, a re-publication); the date
     printed by the headline is what the reader sees.
     """
-    byline = _near_headline(tree, fetched_at, budget=250, line_limit=80)
+    byline = near_headline(tree, fetched_at, budget=250, line_limit=80)
     if byline is not None:
         return found if byline[0].date() == found[0].date() else byline
-    printed = list(itertools.islice(_printed_dates(tree, fetched_at), 6))
+    printed = list(itertools.islice(printed_dates(tree, fetched_at), 6))
     days = {when.date() for when in printed}
     # Many different days are a list of other stories, not this one's byline.
     if not printed or found[0].date() in days or len(days) >= 3:
         return found
     return printed[0], "byline"
-
-
-_WIDGET = re.compile(
-    r"^(?:(mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
-    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[^:]*$",
-    re.IGNORECASE,
-)
-
-
-def _american(tree: Any) -> bool:
-    """True when the page says it is in US English, where 06/01 is June 1st."""
-    lang = (tree.get("lang") or tree.get("xml:lang") or "").lower()
-    return lang in ("en-us", "en_us")

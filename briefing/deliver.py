@@ -10,7 +10,7 @@ that one recipient.
 
 The sent-log and its lock are in sentlog.py, the SMTP session in smtp.py.
 
-Exit codes (``DeliveryReport.exit_code``, used by ``brief today --email`` and ``brief send``):
+Exit codes (``DeliveryReport.exit_code``, on the scale of delivery_status.py; used by ``brief today --email`` and ``brief send``):
 
     0  sent to everyone, or nothing to send because everyone already had it
     1  nothing produced: no briefing for the day (the CLI maps NothingToReportError)
@@ -23,15 +23,14 @@ Exit codes (``DeliveryReport.exit_code``, used by ``brief today --email`` and ``
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from enum import IntEnum
 from pathlib import Path
 
 from briefing.config import EmailSettings, Settings
+from briefing.delivery_status import ChannelReport, ExitCode, write_dry_run
 from briefing.errors import ConfigError, DeliveryError, NothingToReportError
 from briefing.message import (
     Bodies,
@@ -57,37 +56,19 @@ from briefing.smtp import (
 log = logging.getLogger(__name__)
 
 
-class ExitCode(IntEnum):
-    """Process exit status for cron: see the module docstring."""
-
-    OK = 0
-    NOTHING_PRODUCED = 1
-    PARTLY_DELIVERED = 2
-    DELIVERY_FAILED = 3
-    DELIVERY_UNCERTAIN = 5
-
-
 @dataclass
-class DeliveryReport:
+class DeliveryReport(ChannelReport):
     """What one delivery run did, recipient by recipient."""
 
-    date: str
-    sent: list[str] = field(default_factory=list)
-    already_sent: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)  # sent, final reply never came
-    written: list[Path] = field(default_factory=list)  # dry run: the .eml files
     error: str | None = None  # a failure that stopped the run (connection, TLS, AUTH)
     operator_notified: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
         """0 all delivered, 2 partly delivered, 3 nobody got it, 5 delivery uncertain."""
-        if not self.refused and self.error is None:
-            return ExitCode.DELIVERY_UNCERTAIN if self.uncertain else ExitCode.OK
-        if self.sent or self.already_sent:
-            return ExitCode.PARTLY_DELIVERED
-        return ExitCode.DELIVERY_FAILED
+        return self.status(failed=bool(self.refused or self.error), uncertain=bool(self.uncertain))
 
     def summary(self) -> str:
         """One line for the terminal or a log."""
@@ -237,18 +218,11 @@ def write_eml(
     pdf: bytes | None, out_dir: Path,
 ) -> list[Path]:
     """Dry run: one .eml file per recipient in ``out_dir``, nothing sent or recorded."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeliveryError(f"cannot create {out_dir} for --email-to-file: {exc}") from None
-    written = []
-    for number, recipient in enumerate(recipients, 1):
-        addr = check_address(recipient, "email.to")[1]
-        name = re.sub(r"[^A-Za-z0-9._@-]", "_", addr)
-        path = out_dir / f"{checked_date(sitrep.date)}-{number:02d}-{name}.eml"
-        path.write_bytes(build_message(email, sitrep, recipient, bodies, pdf).as_bytes())
-        written.append(path)
-    return written
+    return write_dry_run(out_dir, "--email-to-file", checked_date(sitrep.date), (
+        (check_address(recipient, "email.to")[1], "eml",
+         build_message(email, sitrep, recipient, bodies, pdf).as_bytes())
+        for recipient in recipients
+    ))
 
 
 def notify_operator(

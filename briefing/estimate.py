@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import TYPE_CHECKING
 
 from briefing.backends.llm import OpenAIBackend
 from briefing.config import LLMSettings, Settings
 from briefing.models import Development
+
+if TYPE_CHECKING:
+    from briefing.prepare import DayRequest
 
 
 @dataclass
@@ -82,14 +86,7 @@ def estimate(developments: Sequence[Development], llm: LLMSettings,
     return result
 
 
-def estimate_today(
-    settings: Settings,
-    day: date | None = None,
-    now: datetime | None = None,
-    *,
-    urls: Sequence[str] = (),
-    fetch_sources: bool = True,
-) -> Estimate:
+def estimate_today(settings: Settings, request: DayRequest | date | None = None) -> Estimate:
     """The estimate for today's run: the very day the run would prepare, then counted.
 
     The day comes from ``prepare_day``, as for the run itself: same sources, period
@@ -97,5 +94,5 @@ def estimate_today(
     """
     from briefing.prepare import prepare_day
 
-    prepared = prepare_day(settings, day, now=now, urls=urls, fetch_sources=fetch_sources)
+    prepared = prepare_day(settings, request)
     return estimate(prepared.developments, settings.llm, settings.language)

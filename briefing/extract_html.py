@@ -1,4 +1,8 @@
-"""The HTML body: a parsed page's tree prepared for trafilatura, and its text chosen.
+"""HTML pages: the tree prepared for trafilatura, its text chosen, the Article read.
+
+``from_html`` dates the page before anything is removed, drops comments, hidden text
+and pop-ups, reads the body through trafilatura (or line by line when an old layout
+defeats it), cleans the chrome and takes the title.
 
 Measured on the public extraction benchmark (benchmarks/bench_extraction.py): comment
 nodes split paragraphs inside lxml, inline hover cards glue an author widget into a
@@ -13,8 +17,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from briefing.cleaner import count_words
-from briefing.text import squash
+from briefing.chrome import MIN_WORDS
+from briefing.cleaner import clean_lines, clean_paragraphs, count_words, find_dateline
+from briefing.dates import date_from_html, parse_html
+from briefing.errors import SourceError
+from briefing.extract_text import dateline_notes
+from briefing.hidden import drop_hidden, page_titles, rejected_title, title_from_page
+from briefing.models import Article, DateSource, Quarantined, RawDocument
+from briefing.text import fold, squash
 
 # Inline pop-ups (author hover cards, tooltips) that sit inside a sentence's markup.
 _POPUP_XPATH = (
@@ -142,3 +152,133 @@ def body_text(tree: Any, url: str | None) -> str:
     # also try its other algorithms (readability, jusText) this once.
     default = run(fast=found >= _FEW_WORDS)
     return precise if found >= _PRECISION_KEEPS * count_words(default) else default
+
+
+def from_html(html: str, raw: RawDocument) -> Article:
+    """An HTML page's article: dated, hidden text held back, chrome cleaned, titled."""
+    try:
+        tree = parse_html(html)
+    except Exception as exc:  # lxml raises several unrelated types on bad markup
+        raise SourceError(f"{raw.location}: cannot parse HTML ({exc})") from None
+    # Dated before anything is removed (JSON-LD lives in <script>) or rejected.
+    found = date_from_html(html, tree=tree, url=raw.url, fetched_at=raw.fetched_at)
+    # A comment node splits the text around it in lxml; trafilatura then loses it.
+    strip_comments(tree)
+    meta = _html_metadata(tree)
+    hidden = drop_hidden(tree)
+    if _hid_the_page(tree, hidden):
+        # A page hiding more text than it shows hides nothing from a reader: its
+        # stylesheet (rules under media queries, blocks a script reveals) was misread.
+        # Read it again by its markup and inline styles alone; every sentence still
+        # goes through the injection filter.
+        tree = parse_html(html)
+        strip_comments(tree)
+        for style in tree.iter("style"):
+            style.text = ""
+        hidden = drop_hidden(tree)
+    drop_popups(tree)
+    tables_as_rows(tree)
+    collapse_source_breaks(tree)
+    # The cleaned tree goes straight in: no second parse. Metadata comes from our own
+    # reading of the page's tags above, which is cheaper and never guesses a date.
+    links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
+    lines = body_text(tree, raw.url).splitlines()
+    paragraphs = clean_paragraphs(lines, links)
+    dateline = find_dateline(lines)
+    if count_words(" ".join(paragraphs)) < MIN_WORDS:
+        # Old layouts (story text loose in a <td>) defeat the extractor: read the page
+        # as a person would, line by line, with the same cleaner as for saved text.
+        cleaned = clean_lines(_visible_lines(tree))
+        paragraphs, dateline = cleaned.paragraphs, cleaned.dateline
+    title = squash(
+        title_from_page(meta.get("title"), page_titles(tree), "\n".join(paragraphs)) or ""
+    )
+    if paragraphs and title and fold(paragraphs[0]) in (fold(title), fold(meta.get("h1") or "")):
+        paragraphs = paragraphs[1:]  # the headline is the title, not the story's first line
+    article = Article(
+        title=title,
+        text="\n\n".join(paragraphs),
+        url=raw.url or meta.get("url"),
+        site=meta.get("site"),
+        author=meta.get("author"),
+        published_at=found.when if found else None,
+        date_source=found.source if found else DateSource.NONE,
+        notes=dateline_notes(dateline),
+    )
+    article.quarantined += hidden + rejected_title(meta.get("title"), article.title)
+    return article
+
+
+
+def _hid_the_page(tree: Any, hidden: list[Quarantined]) -> bool:
+    """True when the passages taken as hidden outweigh the text left on the page."""
+    held = sum(count_words(q.text) for q in hidden)
+    return held > MIN_WORDS and held > count_words(tree.text_content())
+
+
+
+_BLOCKS = (
+    "p",
+    "div",
+    "td",
+    "th",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+)
+
+
+
+def _visible_lines(tree: Any) -> list[str]:
+    """The page's visible text, one line per block element or line break.
+
+    The source's own line breaks were made spaces (collapse_source_breaks), so a
+    sentence wrapped in the HTML file stays one line.
+    """
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    return str(tree.text_content()).splitlines()
+
+
+
+def _html_metadata(tree: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for element in tree.xpath("//meta[@content]"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
+        key, content = key.lower(), element.get("content").strip()
+        if key in ("og:title", "twitter:title") and content:
+            meta.setdefault("title", content)
+        elif key == "og:site_name" and content:
+            meta.setdefault("site", content)
+        elif key in ("author", "article:author", "dc.creator") and content:
+            meta.setdefault("author", content)
+        elif key == "og:url" and content:
+            meta.setdefault("url_og", content)
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    meta["url"] = canonical[0].strip() if canonical else meta.pop("url_og", None)
+    h1 = tree.xpath("//h1")
+    meta["h1"] = squash(h1[0].text_content()) if h1 else None
+    if not meta.get("title"):
+        titles = tree.xpath("//title")
+        meta["title"] = (h1 or titles)[0].text_content() if (h1 or titles) else None
+    return meta

@@ -27,7 +27,7 @@ from itertools import combinations
 
 from briefing.linkage import average_linkage, similarity_graph
 from briefing.models import Article, Development, Story
-from briefing.terms import term_vectors
+from briefing.terms import scripts, shared_view, term_vectors
 from briefing.text import raw_words
 
 SHINGLE = 5
@@ -72,12 +72,26 @@ def find_stories(articles: Sequence[Article]) -> list[Story]:
 def cluster_stories(stories: Sequence[Story]) -> list[list[Story]]:
     """Stories about the same event, by average linkage over their lead articles' terms."""
     ordered = sorted(stories, key=_story_key)
-    vectors = term_vectors([s.lead for s in ordered])
-    labels = average_linkage(len(ordered), similarity_graph(vectors), SAME_EVENT)
+    leads = [s.lead for s in ordered]
+    labels = average_linkage(len(ordered), _similarities(leads), SAME_EVENT)
     clusters: dict[int, list[Story]] = defaultdict(list)
     for label, story in zip(labels, ordered, strict=True):
         clusters[label].append(story)
     return list(clusters.values())
+
+
+def _similarities(leads: Sequence[Article]) -> dict[tuple[int, int], float]:
+    """Evidence for each candidate pair; a pair in two scripts is judged on the terms any
+    script writes alike (``shared_view``), which is all such reports can have in common."""
+    vectors = term_vectors(leads)
+    graph = similarity_graph(vectors)
+    kinds = scripts(leads)
+    if len(set(kinds)) == 1:
+        return graph
+    across = similarity_graph([shared_view(v) for v in vectors])
+    pairs = {p: v for p, v in graph.items() if kinds[p[0]] == kinds[p[1]]}
+    pairs.update((p, v) for p, v in across.items() if kinds[p[0]] != kinds[p[1]])
+    return dict(sorted(pairs.items()))
 
 
 def _story_key(story: Story) -> str:

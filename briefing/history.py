@@ -2,10 +2,11 @@
 
 Three tables, keyed by the output folder's absolute path and the briefing's date, so two
 output folders sharing one store keep separate histories: ``briefings`` (title, time,
-takeaways: the archive), ``briefing_articles`` (which articles each briefing used: an
-article is briefed once) and ``briefing_developments`` (each development's headline,
-articles and points: what the next day is compared with). Their schema is migration
-``m007_briefing_history`` in migrations.py.
+takeaways: the archive), ``briefing_articles`` (which articles each briefing used, and
+which version of each text: an article is briefed once, until its text says more) and
+``briefing_developments`` (each development's headline, articles and points: what the
+next day is compared with). Their schema is migration
+``m007_briefing_history`` in migrations.py (``m012_article_versions`` adds the version).
 """
 
 from __future__ import annotations
@@ -46,21 +47,30 @@ def folder_key(out_dir: Path) -> str:
     return str(Path(out_dir).expanduser().resolve())
 
 
-def briefed_before(store: Store, out_dir: Path, day: str, ids: list[str]) -> dict[str, str]:
-    """Of ``ids``, those another briefing already claims, with that briefing's date.
+@dataclass
+class Claim:
+    """The latest earlier briefing that used an article, and the version of its text then."""
 
-    A dated article belongs to the earliest briefing that used it; an undated one to
-    the first briefing that saw it, whatever day that briefing covers.
+    date: str
+    content_hash: str | None  # None: recorded before versions were (taken as the current)
+
+
+def briefed_before(store: Store, out_dir: Path, day: str, ids: list[str]) -> dict[str, Claim]:
+    """Of ``ids``, those another briefing already used, with the latest such briefing.
+
+    A dated article belongs to the briefings of earlier days that used it; an undated
+    one to any briefing that saw it first, whatever day that briefing covers.
     """
-    claimed: dict[str, str] = {}
+    claimed: dict[str, Claim] = {}
     for article_id in ids:
         row = store.db.execute(
-            "SELECT date FROM briefing_articles WHERE out_dir = ? AND article_id = ?"
-            " AND date <> ? AND (undated = 1 OR date < ?) ORDER BY date LIMIT 1",
+            "SELECT date, content_hash FROM briefing_articles WHERE out_dir = ?"
+            " AND article_id = ? AND date <> ? AND (undated = 1 OR date < ?)"
+            " ORDER BY date DESC LIMIT 1",
             (folder_key(out_dir), article_id, day, day),
         ).fetchone()
         if row is not None:
-            claimed[article_id] = str(row[0])
+            claimed[article_id] = Claim(date=str(row[0]), content_hash=row[1])
     return claimed
 
 
@@ -93,6 +103,23 @@ def load(store: Store, out_dir: Path, day: str) -> PastBriefing | None:
     return briefing
 
 
+def briefed_texts(store: Store, out_dir: Path, day: str) -> list[str]:
+    """The texts one briefing was made from, each as it was then (the version it used)."""
+    texts: list[str] = []
+    for row in store.db.execute(
+        "SELECT article_id, content_hash FROM briefing_articles WHERE out_dir = ? AND date = ?",
+        (folder_key(out_dir), day),
+    ).fetchall():
+        if row["content_hash"] is not None:
+            text = store.version_text(row["article_id"], row["content_hash"])
+        else:  # recorded before versions were: the current text stands for it
+            article = store.get(row["article_id"])
+            text = article.text if article else None
+        if text is not None:
+            texts.append(text)
+    return texts
+
+
 def all_briefings(store: Store, out_dir: Path) -> list[PastBriefing]:
     """Every recorded briefing for this output folder, oldest first (no developments)."""
     rows = store.db.execute(
@@ -123,10 +150,11 @@ def record(store: Store, out_dir: Path, sitrep: Sitrep) -> None:
             (key, day, sitrep.title, sitrep.generated_at.isoformat(),
              json.dumps([t.text for t in sitrep.takeaways])),
         )
+        # The version briefed is the article's text now: the one this run read.
         db.executemany(
-            "INSERT OR IGNORE INTO briefing_articles (out_dir, date, article_id, undated)"
-            " VALUES (?,?,?,?)",
-            [(key, day, s.article_id, int(s.undated)) for s in sitrep.sources],
+            "INSERT OR IGNORE INTO briefing_articles (out_dir, date, article_id, undated,"
+            " content_hash) VALUES (?,?,?,?,(SELECT content_hash FROM articles WHERE id = ?))",
+            [(key, day, s.article_id, int(s.undated), s.article_id) for s in sitrep.sources],
         )
         for position, dev in enumerate(sitrep.developments):
             ids = list(dict.fromkeys(by_number[n].article_id for n in dev.sources

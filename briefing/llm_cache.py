@@ -29,19 +29,24 @@ def cache_key(model: str, prompt_version: str, request: Any) -> str:
     return f"{model}|{prompt_version}|{digest}"
 
 
+def open_shared(path: Path | str, what: str) -> sqlite3.Connection:
+    """A connection to the store's file that several threads may share (under a lock)."""
+    try:
+        return connect(str(path), shared=True)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(
+            f"cannot open {what} {path}: {exc} (check db_path in brief.toml)"
+        ) from None
+
+
 class LLMCache:
     """Stored replies; ``get`` and ``put`` are safe from several threads."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
-        try:
-            # The table is created by briefing/migrations.py (m005_llm_cache).
-            self.db = connect(self.path, shared=True)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(
-                f"cannot open the LLM cache {path}: {exc} (check db_path in brief.toml)"
-            ) from None
+        # The table is created by briefing/migrations.py (m005_llm_cache).
+        self.db = open_shared(path, "the LLM cache")
 
     def get(self, key: str) -> str | None:
         """The stored reply for ``key``, or None."""
@@ -105,12 +110,7 @@ class CallLog:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
-        try:
-            self.db = connect(self.path, shared=True)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(
-                f"cannot open the LLM call log {path}: {exc} (check db_path in brief.toml)"
-            ) from None
+        self.db = open_shared(path, "the LLM call log")
 
     def record(self, call: CallRecord, keep_text: bool = True) -> None:
         """Append one call; the texts are kept only when ``keep_text`` (hashes always)."""

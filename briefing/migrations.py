@@ -13,7 +13,8 @@ To change the schema, add a new function at the end; never edit one that has shi
 Tables: ``articles``, ``article_sources``, ``kv`` (store.py); ``user_sources``,
 ``source_health``, ``feed_items`` (sources/registry.py); ``sent_log`` (delivery);
 ``llm_cache``, ``llm_calls`` (llm_cache.py); ``briefings``, ``briefing_articles``,
-``briefing_developments`` (history.py); ``webhook_log`` (webhooks.py).
+``briefing_developments`` (history.py); ``webhook_log`` (webhooks.py);
+``article_versions`` (store.py).
 """
 
 from __future__ import annotations
@@ -324,3 +325,25 @@ def m011_webhook_log(db: sqlite3.Connection) -> None:
         PRIMARY KEY (briefing_date, target)
     );
     """)
+
+
+@migration
+def m012_article_versions(db: sqlite3.Connection) -> None:
+    """The texts a live story's URL had before its latest, and which one each briefing used;
+    an index to find the texts replaced in a period.
+
+    A briefing row made before this migration has no ``content_hash``: its version is
+    unknown and taken to be the article's current text, as it was then treated.
+    """
+    _run(db, """
+    CREATE TABLE IF NOT EXISTS article_versions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, content_hash)
+    );
+    CREATE INDEX IF NOT EXISTS articles_updated ON articles(updated_at)
+    """)
+    _add_column(db, "briefing_articles", "content_hash", "TEXT")

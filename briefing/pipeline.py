@@ -7,8 +7,8 @@ groups; this module takes its ``Day`` the rest of the way to the briefing's file
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,15 +17,15 @@ from briefing.backends.base import SummaryBackend
 from briefing.compose import compose
 from briefing.config import Settings
 from briefing.errors import BackendError, LLMUnavailableError
-from briefing.models import Article, RawDocument, Sitrep, SummaryOptions
-from briefing.prepare import Day, extract_all, prepare_day, select, window
+from briefing.models import Article, Sitrep, SummaryOptions
+from briefing.prepare import Day, DayRequest, extract_all, prepare_day, select, window
 from briefing.render import render
 from briefing.verify import verify, widen_citations
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
-__all__ = ["RunResult", "extract_all", "make_backend", "run_today", "select", "summarise",
+__all__ = ["DayRequest", "RunResult", "extract_all", "make_backend", "run_today", "select", "summarise",
            "window"]
 
 
@@ -83,20 +83,20 @@ def summarise(prepared: Day, settings: Settings, say: Progress = lambda message:
 
 def run_today(
     settings: Settings,
+    request: DayRequest | None = None,
     *,
     day: date | None = None,
-    now: datetime | None = None,
-    urls: Sequence[str] = (),
-    fetch_sources: bool = True,
-    extra_documents: Sequence[RawDocument] = (),
     progress: Progress | None = None,
 ) -> RunResult:
-    """Produce the day's briefing files from the inbox, the feeds, ``urls`` and the store."""
+    """Produce the day's briefing files from the inbox, the feeds, the request and the store.
+
+    ``day`` is short for ``DayRequest(day=day)``.
+    """
     say = progress or (lambda message: None)
-    prepared = prepare_day(
-        settings, day, now=now or datetime.now(UTC), urls=urls, fetch_sources=fetch_sources,
-        extra_documents=extra_documents, progress=say,
-    )
+    request = request or DayRequest(day=day)
+    if request.now is None:
+        request = replace(request, now=datetime.now(UTC))
+    prepared = prepare_day(settings, request, say)
     sitrep = summarise(prepared, settings, say)
     sitrep = continuity.annotate(settings.db_path, settings.out_dir, sitrep, prepared.briefed)
     say("Rendering " + ", ".join(settings.formats))

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from briefing import continuity, language
 from briefing.config import Settings
-from briefing.errors import NothingToReportError, SourceError
-from briefing.extract import extract_many
+from briefing.errors import NothingToReportError
+from briefing.extract import Read, extract_many
 from briefing.group import group
 from briefing.links import defang
 from briefing.models import (
@@ -30,7 +30,7 @@ from briefing.models import (
     Skipped,
 )
 from briefing.safety import coverage_lines
-from briefing.sources.base import GivenDocuments, InboxSource, Source
+from briefing.sources.base import GivenDocuments, InboxSource, Source, admit, skipped_entry
 from briefing.sources.report import SourceReport, SourceStatus, health_lines
 from briefing.store import Store
 
@@ -83,14 +83,29 @@ def extract_all(
     """Extract and store each document; a bad one is skipped with its reason."""
     ids: list[str] = []
     for document, outcome in extract_many(documents, workers):
-        if isinstance(outcome, SourceError):
-            skipped.append(
-                Skipped(location=document.location, reason=outcome.reason_for(document.location))
-            )
-            continue
-        article_id, _ = store.put(outcome)
-        ids.append(article_id)
+        admitted = admit(store, document, Read(document, outcome))
+        if admitted.article_id is None:
+            skipped.append(skipped_entry(admitted))
+        else:
+            ids.append(admitted.article_id)
     return ids
+
+
+@dataclass(frozen=True)
+class DayRequest:
+    """Which day to prepare and what to read beyond the settings' inbox: one record that
+    ``run_today``, ``prepare_day`` and the estimate pass along unchanged."""
+
+    day: date | None = None  # the day to brief (in the settings' time zone); None: up to now
+    now: datetime | None = None  # the clock: the run's "now" (tests and benchmarks fix it)
+    urls: tuple[str, ...] = ()  # pages to fetch and brief whatever their date (``--url``)
+    fetch_sources: bool = True  # fetch the configured feeds and pages first
+    extra_documents: tuple[RawDocument, ...] = ()  # documents handed in by the caller
+
+    @classmethod
+    def of(cls, request: DayRequest | date | None) -> DayRequest:
+        """A request as given, or one for a bare day."""
+        return request if isinstance(request, DayRequest) else cls(day=request)
 
 
 @dataclass
@@ -102,33 +117,28 @@ class Gathered:
     requested: set[str]  # ids of articles the user asked for by URL: kept whatever their date
     sources: list[SourceReport]
     read_now: set[str]  # ids extracted or fetched in this run
+    revised: list[Article] = field(default_factory=list)  # texts replaced in the period
 
 
 def gather(
-    settings: Settings,
-    start: datetime,
-    end: datetime,
-    *,
-    now: datetime,
-    urls: Sequence[str] = (),
-    fetch_sources: bool = True,
-    extra_documents: Sequence[RawDocument] = (),
+    settings: Settings, request: DayRequest, start: datetime, end: datetime, now: datetime,
     say: Progress = lambda message: None,
 ) -> Gathered:
-    """Fetch feeds and URLs, read the local sources, store it all; return the candidates."""
+    """Read every source (network first, then local), store it all; return the candidates."""
     skipped: list[Skipped] = []
     reports: list[SourceReport] = []
     requested: set[str] = set()
     fetched: list[str] = []
     local: list[Source] = [InboxSource(settings.inbox, settings.max_file_bytes)]
-    if extra_documents:
-        local.append(GivenDocuments(extra_documents))
+    if request.extra_documents:
+        local.append(GivenDocuments(request.extra_documents))
     with Store(settings.db_path) as store:
-        if urls or (fetch_sources and has_sources(settings, store)):
+        if request.urls or (request.fetch_sources and has_sources(settings, store)):
             from briefing.ingest import ingest
 
             say("Fetching feeds and pages")
-            report = ingest(settings, store, urls, include_sources=fetch_sources, now=now)
+            report = ingest(settings, store, request.urls, include_sources=request.fetch_sources,
+                            now=now)
             reports = report.sources
             requested = {i for r in reports if r.kind == "url" for i in r.article_ids}
             fetched = report.article_ids
@@ -139,7 +149,9 @@ def gather(
         ids = extract_all(documents, store, skipped, settings.resolved_workers())
         in_store = store.in_window(start, end)
         candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
-    return Gathered(candidates, skipped, requested, reports, {*ids, *fetched})
+        known = {a.id for a in candidates}
+        revised = [a for a in store.revised_between(start, end) if a.id not in known]
+    return Gathered(candidates, skipped, requested, reports, {*ids, *fetched}, revised)
 
 
 def has_sources(settings: Settings, store: Store) -> bool:
@@ -150,31 +162,31 @@ def has_sources(settings: Settings, store: Store) -> bool:
 
 
 def prepare_day(
-    settings: Settings,
-    day: date | None = None,
-    *,
-    now: datetime | None = None,
-    urls: Sequence[str] = (),
-    fetch_sources: bool = True,
-    extra_documents: Sequence[RawDocument] = (),
-    progress: Progress | None = None,
+    settings: Settings, request: DayRequest | date | None = None, progress: Progress | None = None
 ) -> Day:
     """Read every source and return the day's articles grouped into developments.
 
     Raises NothingToReportError, saying why, when no article falls in the period.
     """
+    request = DayRequest.of(request)
+    day = request.day
     say = progress or (lambda message: None)
-    now = now or datetime.now(UTC)
+    now = request.now or datetime.now(UTC)
     language.preload()  # a fixed cost paid on another core while the sources are read
     start, end = window(day, now, settings.window_hours, settings.timezone)
-    gathered = gather(settings, start, end, now=now, urls=urls, fetch_sources=fetch_sources,
-                      extra_documents=extra_documents, say=say)
+    gathered = gather(settings, request, start, end, now, say)
     articles, _ = select(gathered.candidates, start, end, keep=gathered.requested)
+    kept = {a.id for a in articles}
+    briefing_day = (day or end.date()).isoformat()
+    # A live story briefed before whose page now says more is news again, whatever its date.
+    articles += continuity.updated_since_briefed(
+        settings.db_path, settings.out_dir, briefing_day,
+        [*(a for a in gathered.candidates if a.id not in kept), *gathered.revised])
     kept = {a.id for a in articles}
     left_out = [left_out_entry(a) for a in gathered.candidates if a.id not in kept]
     # An article is briefed once: those another day's briefing used are not news again.
     articles, briefed = continuity.unbriefed(
-        settings.db_path, settings.out_dir, (day or end.date()).isoformat(), articles)
+        settings.db_path, settings.out_dir, briefing_day, articles)
     hint = period_hint(left_out, len(articles), settings.timezone)
     if not articles:
         raise NothingToReportError(nothing_message(

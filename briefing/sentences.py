@@ -26,6 +26,12 @@ from briefing.text import sentence_spans, trim_span
 # keeps „Wir prüfen alle Optionen.“ Wie lange ... together.
 _HARD_STOP = re.compile(r"[。！？؟।]+[」』”’\"）)\]]*\s*|[!?]+[」』”’\"）)]*(?=\s|$)\s*"
                         r"|(?<!\.[A-Z])\.[“”»\"]+\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ])")
+# What still belongs to a sentence after a quote closed on its own stop: a Japanese
+# quotative particle (「…。」と述べた) or a short Chinese attribution, with no clause mark,
+# ending on a verb of saying (“…！”一名代表说。)
+_QUOTE_TAIL = re.compile(r"\s*(?:と|って|との)|[^。！？，、；：,;:“”「」\s]{1,20}?"
+                         r"(?:说|說|道|表示|称|稱|问|問|指出|强调|強調|回答|透露|补充|補充)[。！？]")
+_CLOSING = "」』”’\"）)"
 # "1." before a month is a German (or Turkish, Scandinavian...) ordinal date, not an end
 _ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
@@ -46,12 +52,21 @@ def spans(text: str) -> list[tuple[int, int]]:
     for start, end in sentence_spans(text):
         cut = start
         for stop in _HARD_STOP.finditer(text, start, end):
-            if stop.end() < end and text[cut:stop.end()].strip():
+            if stop.end() < end and text[cut:stop.end()].strip() and not _quote_goes_on(text, stop):
                 out.append(trim_span(text, cut, stop.end()))
                 cut = stop.end()
         if text[cut:end].strip():
             out.append(trim_span(text, cut, end))
     return _join_ordinal_dates(text, out)
+
+
+def _quote_goes_on(text: str, stop: re.Match[str]) -> bool:
+    """True when the stop closes a quotation the sentence goes on after."""
+    closed = stop.group().rstrip()
+    if closed[-1] not in _CLOSING:
+        return False
+    # a lower-case word after the quote goes on in any cased script ("Stop!" and left.)
+    return text[stop.end() : stop.end() + 1].islower() or bool(_QUOTE_TAIL.match(text, stop.end()))
 
 
 def _join_ordinal_dates(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:

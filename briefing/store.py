@@ -3,7 +3,9 @@
 An article is the same as a stored one when its canonical URL or its normalised text
 hash matches; then only its new source is recorded, so a re-run adds nothing twice
 and an exact duplicate keeps every place it was found. A newer version of an article
-at the same URL replaces the stored text.
+at the same URL replaces the stored text under the same id; the text it replaces is
+kept in ``article_versions``, so a briefing that used it can still be compared with
+the new one (revisions.py).
 """
 
 from __future__ import annotations
@@ -139,6 +141,11 @@ class Store:
         self, db: sqlite3.Connection, article_id: str, a: Article, digest: str, now: datetime
     ) -> None:
         db.execute(
+            "INSERT OR IGNORE INTO article_versions (article_id, content_hash, title, text,"
+            " replaced_at) SELECT id, content_hash, title, text, ? FROM articles WHERE id = ?",
+            (_iso(now), article_id),
+        )
+        db.execute(
             "UPDATE articles SET content_hash=?, title=?, text=?, published_at=COALESCE(?,"
             " published_at), updated_at=?, suspicious_passages=?, notes=?, language=?,"
             " quarantined=? WHERE id=?",
@@ -184,6 +191,15 @@ class Store:
             quarantined=[Quarantined(**q) for q in json.loads(row["quarantined"] or "[]")],
         )
 
+    def version_text(self, article_id: str, content_hash: str) -> str | None:
+        """The text the article had when its hash was ``content_hash``, if it is kept."""
+        row = self.db.execute(
+            "SELECT text FROM articles WHERE id = ? AND content_hash = ? UNION ALL"
+            " SELECT text FROM article_versions WHERE article_id = ? AND content_hash = ?",
+            (article_id, content_hash, article_id, content_hash),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def articles(self, ids: Iterable[str]) -> list[Article]:
         """The stored articles with these ids, in the order given, each once."""
         seen: dict[str, Article] = {}
@@ -200,6 +216,15 @@ class Store:
             " OR (published_at IS NULL AND first_seen >= ? AND first_seen < ?)"
             " ORDER BY datetime(published_at), id",
             (_iso(start), _iso(end), _iso(start), _iso(end)),
+        ).fetchall()
+        return [self._article(r) for r in rows]
+
+    def revised_between(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles whose text a newer version at their URL replaced in [start, end)."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE updated_at > first_seen AND updated_at >= ?"
+            " AND updated_at < ? ORDER BY updated_at, id",
+            (_iso(start), _iso(end)),
         ).fetchall()
         return [self._article(r) for r in rows]
 

@@ -11,8 +11,8 @@ service (a timeout while waiting for the answer) is not, so no channel gets it t
 Webhook URLs go through the fetcher's address guard: a private or loopback host is
 refused unless the target sets ``allow_private``, and plain http only with it.
 
-Exit codes match email's (briefing/deliver.py): 0 all delivered (or already), 2 partly,
-3 nothing delivered.
+Exit codes are email's (briefing/delivery_status.py): 0 all delivered (or already), 2
+partly, 3 nothing delivered.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
@@ -32,6 +31,7 @@ from pathlib import Path
 import httpx
 
 from briefing.config import DeliverSettings, Settings, WebhookTarget
+from briefing.delivery_status import ChannelReport, write_dry_run
 from briefing.errors import ConfigError, DeliveryError, FetchError
 from briefing.message import checked_date
 from briefing.migrations import connect as open_database
@@ -69,21 +69,15 @@ class Failure:
 
 
 @dataclass
-class WebhookReport:
+class WebhookReport(ChannelReport):
     """What one webhook run did, target by target."""
 
-    date: str
-    sent: list[str] = field(default_factory=list)
-    already_sent: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)  # dry run: the payload files
 
     @property
     def exit_code(self) -> int:
         """0 all delivered, 2 partly delivered, 3 no target got it."""
-        if not self.failed:
-            return 0
-        return 2 if self.sent or self.already_sent else 3
+        return self.status(failed=bool(self.failed))
 
     def summary(self) -> str:
         """One line for the terminal or a log."""
@@ -97,15 +91,6 @@ class WebhookReport:
             why = "; ".join(f"{f.target}: {f.status or '-'} {f.reason}" for f in self.failed)
             parts.append(f"not posted to {len(self.failed)} ({why})")
         return ", ".join(parts)
-
-
-def combined_exit(codes: Sequence[int]) -> int:
-    """One exit status for several channels: 0 all fine, 3 all failed, 5 uncertain, else 2."""
-    if len(set(codes)) <= 1:
-        return codes[0] if codes else 0  # one channel, or all alike: its own status
-    if set(codes) <= {0, 5}:
-        return 5  # everything else delivered; some deliveries unconfirmed
-    return 2
 
 
 # ---------------------------------------------------------------- targets
@@ -236,17 +221,11 @@ def write_payloads(
     targets: Sequence[WebhookTarget], sitrep: Sitrep, deliver: DeliverSettings, out_dir: Path
 ) -> list[Path]:
     """Dry run: one JSON file per target in ``out_dir``, nothing posted or recorded."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeliveryError(f"cannot create {out_dir} for --webhook-to-file: {exc}") from None
-    written = []
-    for number, target in enumerate(targets, 1):
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", target.label)
-        path = out_dir / f"{checked_date(sitrep.date)}-{number:02d}-{name}.{target.kind}.json"
-        path.write_bytes(payload_bytes(build_payload(target, sitrep, deliver)))
-        written.append(path)
-    return written
+    return write_dry_run(out_dir, "--webhook-to-file", checked_date(sitrep.date), (
+        (target.label.replace("@", "_"), f"{target.kind}.json",
+         payload_bytes(build_payload(target, sitrep, deliver)))
+        for target in targets
+    ))
 
 
 # ---------------------------------------------------------------- posting

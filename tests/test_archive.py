@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from briefing.config import Settings, load_settings
 from briefing.message import render_bodies
 from briefing.models import Sitrep
-from briefing.pipeline import run_today
+from briefing.pipeline import DayRequest, run_today
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "continuity"
 DAYS = ["2026-03-10", "2026-03-11", "2026-03-12"]
@@ -63,8 +63,8 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for n, day in enumerate(DAYS, start=1):
         for path in (FIXTURES / f"day{n}").iterdir():
             shutil.copy(path, inbox / path.name)
-        run_today(settings, day=date.fromisoformat(day), now=now)
-    run_today(settings, day=date.fromisoformat(DAYS[1]), now=now)
+        run_today(settings, DayRequest(day=date.fromisoformat(day), now=now))
+    run_today(settings, DayRequest(day=date.fromisoformat(DAYS[1]), now=now))
     return settings.out_dir
 
 

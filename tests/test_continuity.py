@@ -17,7 +17,7 @@ import pytest
 
 from briefing.config import Settings, load_settings
 from briefing.errors import NothingToReportError
-from briefing.pipeline import run_today
+from briefing.pipeline import DayRequest, run_today
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "continuity"
 DAYS = ["2026-03-10", "2026-03-11", "2026-03-12"]
@@ -32,7 +32,7 @@ def _settings(tmp_path: Path, inbox: Path, formats: list[str]) -> Settings:
 
 def _run(settings: Settings, day: str) -> dict[str, Any]:
     when = date.fromisoformat(day)
-    run_today(settings, day=when, now=datetime(2026, 3, 13, 6, 0, tzinfo=UTC))
+    run_today(settings, DayRequest(day=when, now=datetime(2026, 3, 13, 6, 0, tzinfo=UTC)))
     return json.loads((settings.out_dir / f"sitrep-{day}.json").read_text())
 
 

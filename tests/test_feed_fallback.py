@@ -131,13 +131,13 @@ def test_a_summary_briefing_marks_its_source_feed_summary(
     tmp_path: Path, server: TestServer
 ) -> None:
     from briefing.models import Sitrep
-    from briefing.pipeline import run_today
+    from briefing.pipeline import DayRequest, run_today
 
     feed(server, [item("port-strike", description=SHORT_SUMMARY)])
     assert run(tmp_path, server).summaries_used == 1
     settings = Settings(db_path=tmp_path / "brief.db", out_dir=tmp_path / "out",
                         formats=["md", "json"])
-    result = run_today(settings, fetch_sources=False)
+    result = run_today(settings, DayRequest(fetch_sources=False))
     sitrep = Sitrep.model_validate_json(result.paths["json"].read_text())
     [entry] = sitrep.sources
     assert entry.feed_summary

@@ -42,6 +42,39 @@ def test_chinese_is_cut_at_ideographic_stops_with_closing_quotes() -> None:
     assert split_sentences(text) == ["他说：“我们会留下。”", "随后离开了会场。"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quote closed on its own stop ends the sentence when a new one follows
+        ("负责人说：“物资会尽快送达……。”据悉，物资包括帐篷。",
+         ["负责人说：“物资会尽快送达……。”", "据悉，物资包括帐篷。"]),
+        ("她表示：「物资已经启运。」预计下周抵达。", ["她表示：「物资已经启运。」", "预计下周抵达。"]),
+        ("“好。”“走吧。”", ["“好。”", "“走吧。”"]),
+        # ... and goes on when an attribution follows it (no clause mark, a verb of saying)
+        ("“停火必须立即实现！”一名代表说。会议随后结束。",
+         ["“停火必须立即实现！”一名代表说。", "会议随后结束。"]),
+        ("“必须停火。”外交部发言人在例行记者会上表示。第二天双方恢复谈判。",
+         ["“必须停火。”外交部发言人在例行记者会上表示。", "第二天双方恢复谈判。"]),
+        ("“冲突升级。”另据报道，伤亡人数上升。", ["“冲突升级。”", "另据报道，伤亡人数上升。"]),
+        # Japanese: the quotative particle after 」 continues the sentence
+        ("大臣は「支援を続ける。」と述べた。会議は終わった。",
+         ["大臣は「支援を続ける。」と述べた。", "会議は終わった。"]),
+        ("記者「本当ですか。」大臣「はい。」", ["記者「本当ですか。」", "大臣「はい。」"]),
+        # a lower-case word after a closing quote goes on in cased scripts
+        ('He shouted "Stop!" and left. Then it rained.',
+         ['He shouted "Stop!" and left.', "Then it rained."]),
+    ],
+)
+def test_sentences_ending_in_a_closing_quote(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_safety_sentences_keep_the_closing_quote_with_its_stop() -> None:
+    from briefing.safety import sentences
+
+    assert sentences("他说：“我们会留下。”随后离开了会场。") == ["他说：“我们会留下。”", "随后离开了会场。"]
+
+
 def test_unspaced_scripts_are_counted_by_characters() -> None:
     assert length("政府周一宣布了新的措施。") == 6  # 11 characters, two per word
     assert length("The government announced new measures on Monday.") == 7

@@ -13,12 +13,12 @@ import pytest
 from webhook_server import Answer, Receiver, webhook_receiver
 
 from briefing.config import DeliverSettings, Settings, WebhookTarget, load_settings
+from briefing.delivery_status import combined_exit
 from briefing.errors import ConfigError
 from briefing.models import CitedText, Coverage, DevelopmentSection, Sitrep, SourceEntry
 from briefing.webhooks import (
     check_webhook_settings,
     chosen_targets,
-    combined_exit,
     deliver_webhooks,
     retry_after,
 )

@@ -50,7 +50,8 @@ _NOT_COUNTED = re.compile(
     rf"^\s*(?:{_MONTHS}|a\.m|p\.m|am|pm|hours?|o'clock|years? old|year-old|GMT|UTC|and|or|to|"
     r"of the|in the|times?|percent of the)\b", re.I)
 # hours in a few languages (English ones are in _NOT_COUNTED): a time, not a count
-_CLOCK = frozenset("h heure heures uhr hora horas ore saat час часа часов".split())
+_CLOCK = frozenset(["h", "heure", "heures", "uhr", "hora", "horas", "ore", "saat", "час", "часа",
+                    "часов"])
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _FUTURE = re.compile(
     r"\b(will|shall|is due|are due|is expected to|are expected to|is scheduled|"

@@ -22,7 +22,7 @@ from briefing.safety.normalise import normalise
 _TURN = COMPILED["role_label"]
 
 # Sentence ends in the scripts a news inbox carries; CJK full stops need no space.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|(?<=[。！？؟])\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|(?<=[。！？؟])[」』”’）)]*\s*")
 
 __all__ = ["coverage_lines", "is_injection", "quarantine", "sentences", "strip_injections"]
 

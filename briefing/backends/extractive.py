@@ -6,11 +6,14 @@ that several outlets carry word for word cites all of them. A sentence in anothe
 language than the briefing's is shown as written, marked with its language ("[fr]").
 
 The day is ranked first (briefing.backends.ranking): by the reader's focus when one is
-given, else by independent sources, recency and hard news. The best whole sentence of
-each leading development that names who did what becomes a key takeaway (BLUF); each
-development gets a short headline and points picked by maximal marginal relevance, and
-no sentence appears twice anywhere in the briefing. Figures, contested figures and what
-to watch come from briefing.backends.figures.
+given, else by independent sources, recency and hard news. Each development then tells
+its story in the sentences that cover the most of what its sources agree on, per word
+(briefing.backends.coverage). What it tells does not depend on how many takeaways the
+day wants (only on the development and what developments ranked above it already said),
+so a continuing story's points stay comparable day to day. The best of those that name who did
+what lead the briefing as key takeaways (BLUF); the rest are the development's points,
+under a short headline, and no sentence appears twice anywhere in the briefing. Figures,
+contested figures and what to watch come from briefing.backends.figures.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ class ExtractiveBackend:
             fresh = [c for c in shown if c.key not in used]
             take = _takeaways_for(rank, len(developments), wanted - len(takeaways))
             weights = coverage.weights(pool, bool(options.focus))
-            # what the development tells depends on it alone; its best sentences then lead
+            # what it tells does not depend on the takeaways wanted; its best sentences lead
             told = _tell(fresh, _points_wanted(development, options), weights, covered, said)
             lead = _lead(told, fresh, take, weights, covered, [*said, *told])
             said += told + lead

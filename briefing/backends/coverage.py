@@ -92,21 +92,28 @@ def select(
     """
     said = set() if covered is None else covered
     shown = list(chosen)
-    remaining = list(pool)
-    top = max((c.score for c in remaining), default=0.0)
+    remaining = {id(c): c for c in pool}
+    top = max((c.score for c in pool), default=0.0)
     top = top if top > 0 else 1.0
+    gain = {key: _gain(c, weights, said) for key, c in remaining.items()}
+    carriers: dict[Concept, list[int]] = {}  # a pick changes only the gains of its concepts
+    for key, candidate in remaining.items():
+        for concept in concepts(candidate):
+            carriers.setdefault(concept, []).append(key)
     picks: list[Candidate] = []
     while remaining and len(picks) < k:
-        gain = {id(c): _gain(c, weights, said) for c in remaining}
-        best_gain = max(max(gain.values()), AGREEMENT)
-        best = max(remaining, key=lambda c: (gain[id(c)] / best_gain + SCORE_SHARE * c.score / top,
-                                             -c.position))
-        remaining.remove(best)
+        best_gain = max(max(gain[key] for key in remaining), AGREEMENT)
+        best = max(remaining.values(), key=lambda c: (
+            gain[id(c)] / best_gain + SCORE_SHARE * c.score / top, -c.position))
+        del remaining[id(best)]
         if any(similar(best, s) > NEAR_REPEAT for s in shown):
             continue
         picks.append(best)
         shown.append(best)
-        said |= concepts(best)
+        new = concepts(best) - said
+        said |= new
+        for key in {key for concept in new for key in carriers[concept] if key in remaining}:
+            gain[key] = _gain(remaining[key], weights, said)
     return picks
 
 

@@ -74,13 +74,14 @@ class Timer:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # this process's CPU seconds (all its threads)
         self.peak: dict[str, int] = {}
         self.rss: dict[str, int] = {}
 
     def run(self, stage: str, call: Callable[[], Any]) -> Any:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = call()
-        self.add(stage, time.perf_counter() - start)
+        self.add(stage, time.perf_counter() - start, time.process_time() - cpu)
         self.report(stage)
         return result
 
@@ -89,8 +90,9 @@ class Timer:
         print(f"{stage}: {self.seconds[stage]:.2f} s, peak RSS {self.peak[stage] >> 20} MiB",
               file=sys.stderr, flush=True)
 
-    def add(self, stage: str, seconds: float) -> None:
+    def add(self, stage: str, seconds: float, cpu: float = 0.0) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + cpu
         self.peak[stage] = peak_rss()
         self.rss[stage] = current_rss()
 
@@ -225,8 +227,8 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
     held = [0, 0]  # raw page bytes read but not yet extracted: now, most at once
     documents = 0
     with Store(db) as store:
-        loop = time.perf_counter()
-        put = 0.0
+        loop, loop_cpu = time.perf_counter(), time.process_time()
+        put = put_cpu = 0.0
         source = streamed(inbox.iter_documents([inbox_dir], skipped), held)
         for document, outcome in extract_many(source, workers):
             documents += 1
@@ -234,14 +236,16 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
             if isinstance(outcome, SourceError):
                 skipped.append(Skipped(location=document.location, reason=str(outcome)))
                 continue
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             article_id, _ = store.put(outcome)
             put += time.perf_counter() - t0
+            put_cpu += time.process_time() - c0
             ids.append(article_id)
-        timer.add("read_extract", time.perf_counter() - loop - put)
+        timer.add("read_extract", time.perf_counter() - loop - put,
+                  time.process_time() - loop_cpu - put_cpu)
         timer.report("read_extract")
         rss_extracted = current_rss()
-        timer.add("store", put)
+        timer.add("store", put, put_cpu)
         candidates = timer.run("store", lambda: store.articles(
             [*ids, *(a.id for a in store.in_window(start, end))]))
     extract_cpu = self_cpu() + sampler.descendants_cpu()
@@ -276,7 +280,7 @@ def pipeline_worker(inbox_dir: Path, work: Path, workers: int) -> dict[str, Any]
         "sources_listed": len(sitrep.sources),
         "sizes": {fmt: p.stat().st_size for fmt, p in paths.items()},
         "pdf_pages": _pdf_pages(paths.get("pdf")),
-        "seconds": timer.seconds, "peak": timer.peak, "rss": timer.rss, "total": total,
+        "seconds": timer.seconds, "cpu": timer.cpu, "peak": timer.peak, "rss": timer.rss, "total": total,
         "held_bytes_max": held[1], "rss_start": rss_start, "rss_extracted": rss_extracted,
         "peak_rss": peak_rss(), "tree_peak_pss": sampler.peak,
         "cpu_extract": extract_cpu, "cpu_total": self_cpu() + sampler.descendants_cpu(),
@@ -579,6 +583,13 @@ def table(results: dict[str, Any], command: str) -> str:
         f"≤ {GOAL_RATIO:.1f}", fit=False)
     row("pipeline CPU, all processes / trafilatura CPU",
         ratio([p.get("cpu_total") for p in pipes], [r["trafilatura_cpu"] for r in refs]),
+        ".2f", fit=False)
+    for stage in ("read_extract", "summary", "render_pdf"):
+        row(f"CPU of {LABELS.get(stage, stage)}, main process (s)",
+            [p.get("cpu", {}).get(stage) for p in pipes], ".2f", fit=False)
+    without_pdf = [t - p["seconds"]["render_pdf"] if t and "render_pdf" in p["seconds"]
+                   else None for t, p in zip(total, pipes, strict=True)]
+    row("pipeline without the PDF / trafilatura alone (wall)", ratio(without_pdf, traf),
         ".2f", fit=False)
     extract = [p["seconds"].get("read_extract") for p in pipes]
     row(f"read+extract on {workers} workers / trafilatura alone", ratio(extract, traf), ".2f",

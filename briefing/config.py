@@ -216,7 +216,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "email": EmailSettings,
 }
 _LIST_KEYS = {("inbox",), ("formats",), ("email", "to")}
-_IGNORED_ENV = {"BRIEF_DEBUG", "BRIEF_SMTP_PASSWORD", "BRIEF_CONFIG"}
+_IGNORED_ENV = {"BRIEF_DEBUG", "BRIEF_SMTP_PASSWORD", "BRIEF_CONFIG", "BRIEF_CACHE_DIR"}
 
 
 def find_config_file(explicit: Path | None, env: Mapping[str, str]) -> Path | None:

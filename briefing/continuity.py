@@ -4,20 +4,22 @@ Two steps around the day's run. Before grouping, ``unbriefed`` drops the article
 earlier briefing already used (and undated ones another day's briefing saw first), so
 an article is new reporting once, unless its text has since changed at the same URL
 and says more than the version briefed (revisions.py). After compose, ``annotate``
-matches each development with the previous briefing's by the grouping signal (TF-IDF
-cosine of the articles' words, as within a day; never by headline text), marks each
-point and key takeaway seen before or not, picks what is new in each updated
-development (whatsnew.py), and lists yesterday's developments that nothing today
-continues.
+matches each development with the previous briefing's by the grouping signal (the
+articles' terms weighted against background word frequencies, as within a day; never by
+headline text), marks each point and key takeaway seen before or not, picks what is new
+in each updated development (whatsnew.py), and lists yesterday's developments that
+nothing today continues.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import NothingToReportError
-from briefing.group import cosine, tfidf
+from briefing.group import find_stories
 from briefing.history import (
     Claim,
     PastBriefing,
@@ -26,6 +28,7 @@ from briefing.history import (
     briefed_texts,
     previous,
 )
+from briefing.linkage import evidence
 from briefing.models import (
     Article,
     DevelopmentSection,
@@ -36,14 +39,16 @@ from briefing.models import (
 )
 from briefing.revisions import Said, says_more, statements
 from briefing.store import Store
-from briefing.text import words
+from briefing.terms import scripts, shared_view, term_vectors
 from briefing.whatsnew import home, lead_with_news, what_is_new, without_promoted
 
-# Cosine of two developments' TF-IDF vectors above which they are one story over days.
-# Same-story reports on different days share places, actors and vocabulary but far fewer
-# words than copies of one text. Chosen on the DUC 2006 dev split with
-# benchmarks/bench_continuity.py (BENCHMARKS.md, issue 14): 0.10 lets new stories match
-# old ones, 0.30 misses half the continuing ones.
+# Evidence (grouping's cosine less its largest single term) between two developments'
+# summed term vectors above which they are one story over days. Same-story reports on
+# different days share places, actors, figures and vocabulary but far fewer words than
+# copies of one text. Chosen on the DUC 2006 dev split with benchmarks/bench_continuity.py
+# (BENCHMARKS.md, issue 14): 0.12 and 0.15 make the fewest errors; the higher is kept,
+# as a wrong match (yesterday's points marked as seen) misleads more than a miss. 0.12
+# lets 3 of 33 new stories match old ones, 0.18 misses 5 of 33 continuing ones.
 SAME_STORY = 0.15
 
 
@@ -150,11 +155,11 @@ def match(
     Pairs are taken most similar first, so two of today's developments never both
     claim one of yesterday's.
     """
-    vectors = tfidf([_terms(arts) for arts in [*today, *earlier]])
+    vectors = _development_vectors([*today, *earlier])
     now, then = vectors[: len(today)], vectors[len(today) :]
     scored = sorted(
-        ((cosine(a, b), i, j) for i, a in enumerate(now) for j, b in enumerate(then)),
-        reverse=True,
+        ((_evidence(a, b), i, j) for i, a in enumerate(now) for j, b in enumerate(then)),
+        key=lambda s: (-s[0], s[1], s[2]),
     )
     pairs: dict[int, int] = {}
     taken: set[int] = set()
@@ -167,12 +172,53 @@ def match(
     return pairs
 
 
-def _terms(articles: Sequence[Article]) -> list[str]:
-    """Content words of a development's titles (twice: they name the event) and texts."""
-    tokens: list[str] = []
-    for article in articles:
-        tokens += words(article.title) * 2 + words(article.text)
-    return [t.casefold() for t in tokens if len(t) > 3 and not t.isdigit()]
+@dataclass
+class _Development:
+    """A development as one term vector, and the scripts its reports are written in."""
+
+    vector: dict[str, float]
+    scripts: frozenset[str]
+
+
+def _development_vectors(developments: Sequence[Sequence[Article]]) -> list[_Development]:
+    """Each development's stories' lead articles weighted as grouping weighs them
+    (background word frequencies, names, numbers, dates), summed and normalised.
+
+    The sum compares two developments as wholes: its cosine is their mean cross-similarity
+    over how alike each one's own reports are, so a follow-up still meets a broad earlier
+    development made of several events.
+    """
+    leads = [[s.lead for s in find_stories(arts)] if arts else [] for arts in developments]
+    flat = [a for group in leads for a in group]
+    vectors, kinds = term_vectors(flat), scripts(flat)
+    out, start = [], 0
+    for group in leads:
+        end = start + len(group)
+        out.append(_Development(_summed(vectors[start:end]), frozenset(kinds[start:end])))
+        start = end
+    return out
+
+
+def _summed(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The normalised sum of vectors, heaviest terms first (as grouping's vectors list them)."""
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for term, weight in vector.items():
+            total[term] = total.get(term, 0.0) + weight
+    # sorted by weight, then term: later float sums never depend on a set's order
+    ordered = sorted(total.items(), key=lambda item: (-item[1], item[0]))
+    norm = math.sqrt(sum(w * w for _, w in ordered)) or 1.0
+    return {term: weight / norm for term, weight in ordered}
+
+
+def _evidence(a: _Development, b: _Development) -> float:
+    """Grouping's evidence (cosine less its largest single term) between two developments;
+    on the terms any script writes alike when they share no script, as grouping compares
+    two reports in different scripts."""
+    left, right = a.vector, b.vector
+    if not a.scripts & b.scripts:
+        left, right = shared_view(left), shared_view(right)
+    return evidence(left, right) if len(left) <= len(right) else evidence(right, left)
 
 
 def _continued(

@@ -16,7 +16,12 @@ from typing import Any
 
 from briefing.models import Quarantined
 from briefing.safety import is_injection
-from briefing.stylesheet import Stylesheet, computed_style, stylesheet_rules
+from briefing.stylesheet import (
+    Stylesheet,
+    computed_style,
+    inline_declarations,
+    stylesheet_rules,
+)
 
 # Hidden text shorter than this is a label or notice ("Skip to content", "Please enable
 # JavaScript"), dropped without a record unless it speaks to an AI.
@@ -38,7 +43,11 @@ def drop_hidden(tree: Any) -> list[Quarantined]:
     for element in tree.xpath("//" + "|//".join(_ALWAYS_HIDDEN)):
         is_text_carrier = element.tag in ("noscript", "template")
         _remove(element, f"<{element.tag}>", removed if is_text_carrier else None)
-    _walk(tree, rules, page_background, removed)
+    for element in _suspects(tree, rules, page_background):
+        if _attached(element, tree):  # not inside an element already removed
+            reason = hidden_reason(element, rules, page_background)
+            if reason:
+                _remove(element, reason, removed)
     for element in tree.xpath("//*[@title or @alt]"):
         # Seen only on hover or when an image fails: never a place for the story.
         element.attrib.pop("title", None)
@@ -46,19 +55,111 @@ def drop_hidden(tree: Any) -> list[Quarantined]:
     return removed
 
 
-def _walk(
-    element: Any, rules: Stylesheet,
-    page_background: tuple[int, int, int] | None, removed: list[Quarantined],
-) -> None:
-    """Remove hidden elements top-down, so text is recorded once, at its outermost hider."""
-    for child in list(element):
-        if not isinstance(child.tag, str):
+# Attributes that make an element worth judging whatever the stylesheet says.
+_STYLING_ATTRIBUTES = frozenset(("style", "hidden", "aria-hidden", "color", "bgcolor"))
+
+
+def _suspects(
+    tree: Any, rules: Stylesheet, page_background: tuple[int, int, int] | None
+) -> list[Any]:
+    """The elements that could be hidden, in document order (outermost first).
+
+    Judging every element's computed style costs most of extraction, yet an element
+    matched by no rule that can hide text, with no inline style or hiding attribute,
+    is visible. A rule can hide text when it sets a hiding value, half of a hiding
+    pair (an offset or a tiny size; the position or overflow may come from another
+    rule), or a text colour close to a background colour found anywhere on the page.
+    The suspects are then judged exactly as every element used to be.
+    """
+    backgrounds = _backgrounds(tree, rules, page_background)
+    near_background: dict[str | None, bool] = {}
+
+    def can_hide(declarations: dict[str, str]) -> bool:
+        if _hides_alone(tuple(declarations.items())):
+            return True
+        value = declarations.get("color")
+        if value not in near_background:
+            colour = _colour(value)
+            near_background[value] = colour is not None and any(
+                _close(colour, behind) for behind in backgrounds
+            )
+        return near_background[value]
+
+    hiders = rules.select_where(can_hide)
+    keys = rules.keys_of(hiders)
+    tags = {key for key in keys if key[:1] not in ("#", ".")}
+    ids = {key[1:] for key in keys if key[:1] == "#"}
+    classes = {key[1:] for key in keys if key[:1] == "."}
+    found = []
+    for element in tree.iter():
+        tag = element.tag
+        if element is tree or not isinstance(tag, str):
             continue
-        reason = hidden_reason(child, rules, page_background)
-        if reason:
-            _remove(child, reason, removed)
-        else:
-            _walk(child, rules, page_background, removed)
+        if not _STYLING_ATTRIBUTES.isdisjoint(element.keys()) or (
+            (
+                tag.lower() in tags
+                or (ids and (element.get("id") or "").lower() in ids)
+                or (classes and not classes.isdisjoint((element.get("class") or "").lower().split()))
+            )
+            and rules.selected_by_any(element, hiders)
+        ):
+            found.append(element)
+    return found
+
+
+def _attached(element: Any, root: Any) -> bool:
+    """Still on the page: not inside an element removed before it."""
+    parent = element.getparent()
+    while parent is not None and parent is not root:
+        parent = parent.getparent()
+    return parent is root
+
+
+def _hides_alone(items: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a rule's declarations, alone or with another rule's, can hide an element
+    (a text colour aside: that depends on the page's backgrounds).
+
+    Each declaration is judged alone: a hiding value, or half of a hiding pair (an
+    offset or a tiny box; the position or overflow may come from another rule).
+    """
+    return any(_declaration_hides(name, value) for name, value in items)
+
+
+@functools.lru_cache(maxsize=8192)
+def _declaration_hides(name: str, value: str) -> bool:
+    if name in ("clip", "clip-path"):
+        return True
+    if name in ("display", "visibility", "opacity", "transform", "color"):
+        return _style_verdict(((name, value),))[0] is not None or _offscreen(
+            {"position": "absolute", name: value}
+        )
+    limit = _HIDING_LENGTHS.get(name)
+    length = _length(value) if limit is not None else None
+    return length is not None and length <= limit  # type: ignore[operator]
+
+
+# Lengths at or below which a property hides text (font-size) or does so with another
+# property (offsets with a position, sizes with overflow); the same as _style_verdict's.
+_HIDING_LENGTHS = {
+    "font-size": 2, "text-indent": -999, "width": 1, "height": 1, "max-width": 1,
+    "max-height": 1, **dict.fromkeys(("left", "top", "right", "bottom", "margin-left",
+                                      "margin-top"), -500),
+}
+
+
+def _backgrounds(
+    tree: Any, rules: Stylesheet, page_background: tuple[int, int, int] | None
+) -> set[Colour]:
+    """Every background colour the page sets anywhere (rules, inline styles, bgcolor)."""
+    values = [d.get(name) for _, d in rules.rules for name in ("background-color", "background")]
+    for inline in tree.xpath("//@style"):
+        declarations = inline_declarations(str(inline))
+        values += [declarations.get("background-color"), declarations.get("background")]
+    values += [str(v).strip().lower() for v in tree.xpath("//@bgcolor")]
+    found = {colour for colour in map(_colour, values) if colour is not None}
+    if page_background is not None:
+        found.add(page_background)
+    return found
 
 
 def _remove(node: Any, reason: str, record: list[Quarantined] | None) -> None:
@@ -214,7 +315,7 @@ def _colour(value: str | None) -> tuple[int, int, int] | None:
 
 def _close(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     """Colours a reader cannot tell apart on screen."""
-    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) <= 24
+    return abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) <= 24
 
 
 def _page_background(
@@ -232,9 +333,18 @@ def _ancestor_background(
     element: Any, rules: Stylesheet,
     page_background: tuple[int, int, int] | None,
 ) -> tuple[int, int, int] | None:
+    if rules.backers is None:
+        rules.backers = rules.select_where(
+            lambda declarations: "background" in declarations
+            or "background-color" in declarations
+        )
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
+        if _STYLING_ATTRIBUTES.isdisjoint(ancestor.keys()) and not rules.selected_by_any(
+            ancestor, rules.backers
+        ):
+            continue  # no background of its own: computing its style would tell nothing
         style = computed_style(ancestor, rules)
         colour = _colour(style.get("background-color") or style.get("background"))
         if colour is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
@@ -43,11 +44,37 @@ class Stylesheet:
         self.ancestry: dict[tuple[int, int, Any], bool] = {}
         self.by_features: dict[Features, list[tuple[int, tuple[Compound, ...]]]] = {}
         self.index: dict[str, list[int]] = {}
+        self.backers: frozenset[int] | None = None  # rules setting a background, once asked
         for number, (selector, _) in enumerate(rules):
-            last = selector.split()[-1] if selector.split() else ""
-            keys = _QUALIFIER.findall(last) or [_TAG_END.split(last)[0]]
-            for key in keys[:1]:
-                self.index.setdefault(key, []).append(number)
+            self.index.setdefault(index_key(selector), []).append(number)
+
+    def select_where(self, test: Callable[[dict[str, str]], bool]) -> frozenset[int]:
+        """The numbers of the rules whose declarations pass ``test``, each tested once
+        (a rule's selectors share one declarations dict)."""
+        verdicts: dict[int, bool] = {}
+        numbers = set()
+        for number, (_, declarations) in enumerate(self.rules):
+            verdict = verdicts.get(id(declarations))
+            if verdict is None:
+                verdict = verdicts[id(declarations)] = test(declarations)
+            if verdict:
+                numbers.add(number)
+        return frozenset(numbers)
+
+    def keys_of(self, numbers: frozenset[int]) -> frozenset[str]:
+        """The index keys (tag, #id, .class) of these rules: an element whose tag, id and
+        classes are none of them is selected by none of the rules."""
+        return frozenset(index_key(self.rules[number][0]) for number in numbers)
+
+    def selected_by_any(self, element: Any, numbers: frozenset[int]) -> bool:
+        """Whether one of these rules selects ``element`` (its ancestors included)."""
+        parent = element.getparent()
+        for number, wanted in self.candidates(element):
+            if number in numbers and (
+                not wanted or self.ancestors_match(number, wanted, parent)
+            ):
+                return True
+        return False
 
     def candidates(self, element: Any) -> list[tuple[int, tuple[Compound, ...]]]:
         """Rules whose last part selects ``element``, in order, with the ancestors each needs."""
@@ -108,22 +135,72 @@ class Stylesheet:
         return found
 
 
+def index_key(selector: str) -> str:
+    """What an element must have to be selected: the first class or id of the selector's
+    last part, else its tag."""
+    parts = selector.split()
+    last = parts[-1] if parts else ""
+    if "." in last or "#" in last:
+        qualifier = _QUALIFIER.search(last)
+        if qualifier:
+            return qualifier.group(0)
+    return _TAG_END.split(last, 1)[0]
+
+
 def stylesheet_rules(tree: Any) -> Stylesheet:
-    """The page's <style> rules as (selector, declarations), read before styles go."""
+    """The page's <style> rules as (selector, declarations), read before styles go.
+
+    Only selectors whose classes and ids are all on the page are kept: site stylesheets
+    style far more than one page holds, and parsing the rest would cost most of the pass.
+    """
+    present = _present_qualifiers(tree)
     rules: list[tuple[str, dict[str, str]]] = []
     for style in tree.xpath("//style"):
-        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
-        css = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", r"\1", css)
-        for selectors, body in _CSS_RULE.findall(css):
-            lowered = body.lower()
-            if not any(name in lowered for name in _RELEVANT):
-                continue  # cheaper than parsing: a property it sets is a part of its text
-            declarations = parse_declarations(body)
-            if not any(name in declarations for name in _RELEVANT):
-                continue
-            for selector in selectors.split(","):
-                rules.append((selector.strip().lower(), declarations))
+        for selectors, needed, body in _style_blocks(style.text or ""):
+            if needed <= present:
+                kept = selectors
+            else:  # a group of selectors: some may still match
+                kept = tuple(s for s in selectors if set(_QUALIFIER.findall(s)) <= present)
+            if kept:
+                declarations = _relevant_declarations(body)
+                if declarations is not None:
+                    rules += [(selector, declarations) for selector in kept]
     return Stylesheet(rules)
+
+
+def _present_qualifiers(tree: Any) -> set[str]:
+    """Every .class and #id on the page, lower-cased."""
+    classes = " ".join(tree.xpath("//@class", smart_strings=False)).lower().split()
+    ids = " ".join(tree.xpath("//@id", smart_strings=False)).lower().split()
+    return {"." + name for name in classes} | {"#" + name for name in ids}
+
+
+# A rule: its selectors, the classes and ids they name (all on the page: all may
+# match), and its declarations' text.
+Block = tuple[tuple[str, ...], frozenset[str], str]
+
+
+@functools.lru_cache(maxsize=32)
+def _style_blocks(css: str) -> tuple[Block, ...]:
+    """One <style> element's rules, split once per run: a site's pages share them."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", r"\1", css)
+    blocks = []
+    for selectors, body in _CSS_RULE.findall(css):
+        lowered = selectors.lower()
+        needed = frozenset(_QUALIFIER.findall(lowered))
+        blocks.append((tuple(s.strip() for s in lowered.split(",")), needed, body))
+    return tuple(blocks)
+
+
+@functools.lru_cache(maxsize=8192)
+def _relevant_declarations(body: str) -> dict[str, str] | None:
+    """A rule's declarations when it sets a property that can hide text, else None.
+
+    Shared between pages and selectors: callers never mutate them.
+    """
+    declarations = parse_declarations(body)
+    return declarations if any(name in declarations for name in _RELEVANT) else None
 
 
 def parse_declarations(style: str) -> dict[str, str]:
@@ -135,7 +212,9 @@ def parse_declarations(style: str) -> dict[str, str]:
             value = value.strip().lower()
             if "!" in value:
                 value = _IMPORTANT.sub("", value)
-            declarations[name.strip().lower()] = _SPACES.sub(" ", value)
+            if "  " in value or not value.isprintable():  # tabs, newlines, odd spaces
+                value = _SPACES.sub(" ", value)
+            declarations[name.strip().lower()] = value
     return declarations
 
 
@@ -204,12 +283,12 @@ def computed_style(element: Any, rules: Stylesheet) -> dict[str, str]:
         style["background-color"] = element.get("bgcolor").strip().lower()
     inline = element.get("style")
     if inline:
-        style.update(_inline_declarations(inline))
+        style.update(inline_declarations(inline))
     rules.styles[element] = style
     return style
 
 
 @functools.lru_cache(maxsize=4096)
-def _inline_declarations(style: str) -> dict[str, str]:
+def inline_declarations(style: str) -> dict[str, str]:
     """parse_declarations, once per distinct inline style (callers copy, never mutate)."""
     return parse_declarations(style)

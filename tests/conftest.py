@@ -19,13 +19,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE_DAY = "2026-11-24"
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole run (the language model's copy is made once)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _session_cache: Path) -> None:
     """No test reads the developer's keys or config: each runs in an empty folder."""
     for name in list(os.environ):
         if name.startswith(("BRIEF_", "OPENAI_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(_session_cache))
 
 
 @pytest.fixture

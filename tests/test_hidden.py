@@ -73,6 +73,26 @@ STYLESHEETS = {
         "@media screen { .gone { visibility: hidden } }",
         f'<p class="gone">{HIDDEN_TEXT}</p>',
     ),
+    # Half of a hiding pair in each rule: neither hides alone.
+    "offset-and-position-in-two-rules": (
+        ".pinned{position:absolute} .away{left:-9999px}",
+        f'<p class="pinned away">{HIDDEN_TEXT}</p>',
+    ),
+    "size-in-a-rule-overflow-inline": (
+        ".slim{height:0}", f'<div class="slim" style="overflow:hidden"><p>{HIDDEN_TEXT}</p></div>',
+    ),
+    # The text colour is set by a rule, the background it matches only inline.
+    "rule-colour-on-inline-background": (
+        ".ink{color:#102030}",
+        f'<div style="background:#112233"><p class="ink">{HIDDEN_TEXT}</p></div>',
+    ),
+    "descendant-selector": (
+        ".promo .body{display:none}",
+        f'<div class="promo"><div class="body"><p>{HIDDEN_TEXT}</p></div></div>',
+    ),
+    "selector-group-with-an-absent-class": (
+        ".not-on-this-page, .tucked{display:none}", f'<p class="tucked">{HIDDEN_TEXT}</p>',
+    ),
 }
 
 
@@ -89,6 +109,23 @@ def test_stylesheet_rules_hide_text(name: str) -> None:
     article = _extract(_page(f"<p>{LEAD}</p>{body}<p>{FOLLOW}</p>", head=f"<style>{css}</style>"))
     assert SECRET not in article.text
     assert LEAD in article.text and FOLLOW in article.text
+
+
+def test_rules_for_elements_absent_from_the_page_change_nothing() -> None:
+    # The rule's ancestor class is not on the page, so its paragraphs stay; the same
+    # stylesheet (read once, then reused) still hides them on a page that has it.
+    css = "<style>.sponsored p{display:none} .cap{color:#fff}</style>"
+    visible = _extract(_page(f"<p>{LEAD}</p><p>{FOLLOW}</p>", head=css))
+    assert LEAD in visible.text and FOLLOW in visible.text
+    body = f'<p>{LEAD}</p><div class="sponsored"><p>{HIDDEN_TEXT}</p></div><p>{FOLLOW}</p>'
+    hidden = _extract(_page(body, head=css))
+    assert SECRET not in hidden.text and LEAD in hidden.text
+
+
+def test_white_text_from_a_rule_on_a_dark_box_stays() -> None:
+    css = "<style>.box{background:#123456} .box p{color:#fff}</style>"
+    article = _extract(_page(f'<p>{LEAD}</p><div class="box"><p>{FOLLOW}</p></div>', head=css))
+    assert FOLLOW in article.text
 
 
 def test_hidden_passage_is_kept_for_the_record_with_its_reason() -> None:

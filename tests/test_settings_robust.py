@@ -95,3 +95,11 @@ def test_bad_dates_get_one_clear_line(tmp_path: Path, value: str, message: str) 
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_cache_folder_variable_is_brief_own_and_not_a_setting(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING"):
+        load_settings(None, {}, env={"BRIEF_CACHE_DIR": "/tmp/somewhere"})
+    assert "BRIEF_CACHE_DIR" not in caplog.text

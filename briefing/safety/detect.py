@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 
+from briefing.safety.fastre import compile_fast
 from briefing.safety.lexicon import COMPILED as P
 from briefing.safety.normalise import decoded_blobs, normalise, rot13_reading
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’"}
 _OPENERS = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
-_CLAUSE_HEAD = re.compile(
+_CLAUSE_HEAD = compile_fast(
     r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再)\s*[\"'“‘«(\[]*\s*", re.I
 )
 # "Please" in the other languages is itself addressed to the reader of the page.
-_FOREIGN_PLEASE = re.compile(
+_FOREIGN_PLEASE = compile_fast(
     r"s'il te plaît|s'il vous plaît|\bbitte\b|por favor|пожалуйста|من فضلك|请", re.I
 )
 _SOFTENERS = re.compile(
@@ -144,12 +145,12 @@ def _addressed(text: str) -> str | None:
 
 
 # What an order about this page's summary names (not "users" or "an answer" in general).
-_OUTPUT_OBJECT = re.compile(
+_OUTPUT_OBJECT = compile_fast(
     r"\b(?:summary|summaries|briefing|digest|headline|readers|this (?:article|story|page|text|"
     r"report))\b", re.I
 )
 # "...if you said that...": a request phrased as a wish.
-_IF_YOU_WROTE = re.compile(
+_IF_YOU_WROTE = compile_fast(
     r"\bif (?:you|your \w+|the (?:summary|briefing|digest|bot|model|ai|assistant)) (?:could |"
     r"would |can |just )?(?:(?:said|say|wrote|write|told|tell|stated|state)(?: \w+)? that|added|"
     r"add|mentioned|mention|included|include|reported|report|noted|called|described|linked|"
@@ -157,20 +158,20 @@ _IF_YOU_WROTE = re.compile(
     re.I,
 )
 # A wish that the summary would say something: "we'd be grateful if you noted...".
-_WISH = re.compile(
+_WISH = compile_fast(
     r"\b(?:grateful|thankful|appreciate(?:d)?(?: it)?|mean a lot(?: to \w+)?|be (?:great|nice|"
     r"wonderful|helpful)|love it) if (?:you|your \w+|the (?:summary|briefing|digest|bot|model|"
     r"ai|assistant))\b", re.I
 )
 # The reader-machine told what its readers must hear, whatever the page says.
-_READERS_TOLD = re.compile(
+_READERS_TOLD = compile_fast(
     r"\breaders (?:must|should|need to|have to) (?:be told|hear|learn|be informed)\b|"
     r"\b(?:whatever|regardless of what|no matter what) (?:the|this) (?:article|story|text|page|"
     r"report) says\b", re.I
 )
 
 
-_SUMMARY_WORD = re.compile(r"\b(?:summar|briefing)", re.I)
+_SUMMARY_WORD = compile_fast(r"\b(?:summar|briefing)", re.I)
 
 
 def _machine_obligation(text: str) -> str | None:
@@ -208,7 +209,7 @@ def _asks(text: str, strict: bool = False) -> bool:
     )
 
 
-_YOUR_TASK = re.compile(r"\byour (?:task|job|role|goal|mission|instructions?) (?:is|are|now)\b", re.I)
+_YOUR_TASK = compile_fast(r"\byour (?:task|job|role|goal|mission|instructions?) (?:is|are|now)\b", re.I)
 
 
 def _override(text: str) -> str | None:
@@ -232,7 +233,7 @@ def _override(text: str) -> str | None:
     return None
 
 
-_LINK_ASK = re.compile(
+_LINK_ASK = compile_fast(
     r"\b(?:link|hyperlink|url|tracking pixel|image tag|banner|discount code|promo code|"
     r"coupon)\b", re.I
 )
@@ -255,12 +256,12 @@ def _imperative_output(text: str) -> bool:
     return False
 
 
-_STOP_WORK = re.compile(
+_STOP_WORK = compile_fast(
     r"\bstop (?:summari[sz]ing|writing|following|translating|what you are doing)\b", re.I
 )
 
 
-_ROLE_PLAY = re.compile(
+_ROLE_PLAY = compile_fast(
     r"(?:^|[,:;.!?]\s*|\b(?:please|now|just)\s+)\W*(?:pretend|act as|role-?play|"
     r"stay in character|let'?s play|let us play)\b|"
     r"\b(?:pretend (?:that )?you(?: are|'re)|imagine (?:that )?you(?: are|'re)|from now on,? you|"

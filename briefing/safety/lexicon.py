@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.safety.fastre import compile_fast
+
 
 def _words(*alternatives: str) -> str:
     return "(?:" + "|".join(alternatives) + ")"
@@ -145,7 +147,7 @@ CHAT_TOKEN = (
 MARKUP = r"!\[[^\]]*\]\([^)]*\)|<\s*(?:img|a|script|iframe)\b[^>]*>|\[[^\]]+\]\(\s*https?://"
 
 COMPILED: dict[str, re.Pattern[str]] = {
-    name: re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    name: compile_fast(pattern, re.IGNORECASE | re.MULTILINE)
     for name, pattern in {
         "machine": MACHINE,
         "address": ADDRESS,

@@ -62,6 +62,7 @@ def _latin_lookalike(char: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_word(word: str) -> str:
     """A mostly-Latin word with its look-alike letters replaced by the Latin ones."""
     if word.isascii():
@@ -84,8 +85,12 @@ def fold_confusables(text: str) -> str:
     return _NON_ASCII_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
-    """Text as judged: NFKC, invisible characters out, look-alikes folded to Latin."""
+    """Text as judged: NFKC, invisible characters out, look-alikes folded to Latin.
+
+    Cached: a sentence is normalised for its own judgement and for its paragraph's.
+    """
     if text.isascii():
         return text
     return fold_confusables(strip_invisible(unicodedata.normalize("NFKC", text)))
@@ -106,6 +111,9 @@ def decoded_blobs(text: str) -> list[str]:
     return found
 
 
+_ROT13_COMMON = frozenset(codecs.decode(w, "rot13") for w in _ENGLISH_COMMON)
+
+
 def _common_share(text: str) -> float:
     words = [w.lower() for w in _WORD.findall(text)]
     return sum(w in _ENGLISH_COMMON for w in words) / len(words) if words else 0.0
@@ -116,7 +124,14 @@ def rot13_reading(text: str) -> str | None:
     words = _WORD.findall(text)
     if len(words) < 5:
         return None
-    decoded = codecs.decode(text, "rot13")
-    if _common_share(decoded) >= 0.15 and _common_share(decoded) > 3 * _common_share(text):
-        return decoded
+    # rot13 maps letters to letters, so the decoding's words are the words decoded one
+    # by one; an ASCII word decodes to a common word exactly when it is one encoded.
+    decoded_common = sum(
+        w.lower() in _ROT13_COMMON if w.isascii()
+        else codecs.decode(w, "rot13").lower() in _ENGLISH_COMMON
+        for w in words
+    )
+    share = decoded_common / len(words)
+    if share >= 0.15 and share > 3 * _common_share(text):
+        return str(codecs.decode(text, "rot13"))
     return None

@@ -8,7 +8,8 @@ hands the backend the whole cluster as one development, so the quality of senten
 selection can be read apart from the grouping's. Lead and LexRank (sumy, no topic) are
 computed on the same sentences. Scores come from ../shared/eval/duc2006/score.py.
 
-    python benchmarks/bench_duc_rouge.py [--eval ../shared/eval/duc2006] [--limit N]
+    python benchmarks/bench_duc_rouge.py [--eval ../shared/eval/duc2006] [--limit N] [--lexrank]
+    python benchmarks/bench_duc_rouge.py --no-baselines --cache /tmp/duc-days   # fast loop
 
 DUC 2006 data (NIST) is read in place and never copied; the script exits cleanly when
 it is absent. Needs the `bench` extra (rouge-score, sumy).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import pickle
 import statistics
 import sys
 import tempfile
@@ -33,6 +35,7 @@ from briefing.backends.extractive import ExtractiveBackend
 from briefing.config import Settings
 from briefing.models import Development, Sitrep, Story, Summary, SummaryOptions
 from briefing.pipeline import DayRequest, run_today
+from briefing.prepare import prepare_day
 from briefing.sentences import split_sentences
 from briefing.text import fold, words
 
@@ -123,6 +126,39 @@ def brief_runs(cluster: Cluster, work: Path) -> dict[str, str]:
     return out
 
 
+def cached_runs(cluster: Cluster, cache: Path) -> dict[str, str]:
+    """The same four texts from the backend alone, on the day as grouped once and kept in
+    ``cache`` (a pickle per cluster, outside the repository: DUC text is never committed).
+
+    A fast loop for tuning selection: extraction and grouping run on the first call only,
+    and verification and compose are skipped (they never change the extractive backend's
+    verbatim sentences).
+    """
+    path = cache / f"{cluster['id']}.pickle"
+    if not path.is_file():
+        with tempfile.TemporaryDirectory() as tmp:
+            inbox = Path(tmp) / "inbox"
+            inbox.mkdir()
+            write_inbox(cluster, inbox)
+            settings = Settings(inbox=[inbox], out_dir=Path(tmp) / "out",
+                                db_path=Path(tmp) / "brief.db", formats=["json"],
+                                backend="extractive", max_developments=100)
+            prepared = prepare_day(settings, DayRequest(day=DAY, fetch_sources=False))
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps((prepared.developments, prepared.articles)))
+    developments, articles = pickle.loads(path.read_bytes())  # our own file, written above
+    whole = Development(id="all", stories=[Story(articles=[a]) for a in articles])
+    backend = ExtractiveBackend()
+    out: dict[str, str] = {}
+    for label, days, focus in (("brief, focus", developments, topic(cluster)),
+                               ("brief, no focus", developments, None),
+                               ("one development, focus", [whole], topic(cluster)),
+                               ("one development, no focus", [whole], None)):
+        options = SummaryOptions(focus=focus, date=DAY.isoformat())
+        out[label] = summary_text(backend.summarise(days, options))
+    return out
+
+
 def _sentences(cluster: Cluster) -> list[list[str]]:
     by_date = sorted(cluster["articles"], key=lambda a: a.get("published") or "", reverse=True)
     return [[s for p in a["text"].split("\n") if p.strip() for s in split_sentences(p.strip())]
@@ -176,7 +212,7 @@ README_LEXRANK = {"R-1": 38.93, "R-2": 8.10, "R-L": 35.86}
 
 
 def evaluate(
-    folder: Path, limit: int, baselines: bool, with_lexrank: bool
+    folder: Path, limit: int, baselines: bool, with_lexrank: bool, cache: Path | None = None
 ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """Mean ROUGE per system over the clusters, and statistics about the runs."""
     score = load_scorer(folder)
@@ -187,7 +223,7 @@ def evaluate(
     for cluster in clusters:
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            texts = brief_runs(cluster, Path(tmp))
+            texts = cached_runs(cluster, cache) if cache else brief_runs(cluster, Path(tmp))
             seconds.append(time.perf_counter() - started)
         if baselines:
             texts.update({name: system(cluster) for name, system in BASELINES.items()
@@ -206,15 +242,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baselines", action="store_true", help="skip Lead and LexRank")
     parser.add_argument("--lexrank", action="store_true",
                         help="run sumy's LexRank too (slow), instead of quoting the data's README")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="selection only: keep each cluster's grouped day in this folder "
+                             "(outside the repository) and re-run just the backend and scorer")
     args = parser.parse_args(argv)
     if not (args.eval / "dev.jsonl").is_file():
         print(f"skipped: no DUC 2006 data at {args.eval}")
         return 0
-    table, stats = evaluate(args.eval, args.limit, not args.no_baselines, args.lexrank)
+    table, stats = evaluate(args.eval, args.limit, not args.no_baselines, args.lexrank, args.cache)
     if not args.no_baselines and not args.lexrank and not args.limit:
         table["LexRank (sumy, no topic; README)"] = README_LEXRANK
     print(f"DUC 2006 dev, {stats['clusters']} clusters, {WORDS} words, ROUGE F1 x100 "
-          f"(score.py); {stats['s/cluster']:.2f} s per cluster for the four brief runs")
+          f"(score.py); {stats['s/cluster']:.2f} s per cluster for the four brief runs"
+          + (" (backend only, grouping cached)" if args.cache else ""))
     print(f"| {'system':<34} | R-1   | R-2   | R-L   |")
     print(f"|{'-' * 36}|-------|-------|-------|")
     for name, row in [*table.items(), ("best DUC'06 system (#24, uses the topic)", BEST_DUC)]:

@@ -119,18 +119,20 @@ def test_pdf_text_of_chinese_and_arabic_points_reads_back(out: Path, sitrep: dic
 
 
 def test_every_article_is_briefed_with_foreign_sentences_marked(sitrep: dict) -> None:  # type: ignore[type-arg]
-    cited = {n for dev in sitrep["developments"] for p in dev["points"] for n in p["sources"]}
+    # a development's best sentences lead as takeaways; the rest are its points
+    said = [*sitrep["takeaways"], *(p for dev in sitrep["developments"] for p in dev["points"])]
+    cited = {n for p in said for n in p["sources"]}
     for name, language in LANGUAGES.items():
         number = _source_of(sitrep, name)["number"]
-        assert number in cited, f"{name} ({language}) contributed no point"
-        points = [p["text"] for d in sitrep["developments"] for p in d["points"] if number in p["sources"]]
+        assert number in cited, f"{name} ({language}) contributed no takeaway or point"
+        points = [p["text"] for p in said if number in p["sources"]]
         for text in points:
             # shown as written: the marked sentence is a verbatim sentence of the article
             if language == "en":
                 assert not re.match(r"\[[a-z]{2}\] ", text)
             else:
                 assert text.startswith(f"[{language}] ")
-    chinese = [p["text"] for d in sitrep["developments"] for p in d["points"] if "[zh]" in p["text"]]
+    chinese = [p["text"] for p in said if "[zh]" in p["text"]]
     assert any("红十字会" in t and t.endswith("。") for t in chinese)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from briefing.backends.extractive import ExtractiveBackend
-from briefing.backends.figures import figure_matches, outlook_sentence
-from briefing.backends.ranking import quote_whole
+from briefing.backends.figures import figure_matches, outlook, outlook_sentence
+from briefing.backends.ranking import Candidate, quote_whole
 from briefing.models import (
     Article,
     Development,
@@ -161,3 +161,39 @@ def test_focus_paragraph_ranks_sentences() -> None:
     assert focused.takeaways[0].text.startswith("Aid agencies said roads")
     unfocused = _day([FLOOD_A, FLOOD_B], takeaways=3)
     assert not unfocused.takeaways[0].text.startswith("Aid agencies said roads")
+
+
+RAIN = "Heavy rain fell across the low ground through the night and into the morning."
+STORM_A = _article("r1", "Storm floods the Lower Kessel plain", (
+    f"{RAIN}\n\nThe regional water board opened the Kessel spillway at dawn, the board said."),
+    "wire.example")
+STORM_B = _article("r2", "Kessel spillway opened as storm hits", (
+    f"{RAIN}\n\nFirefighters evacuated 300 residents of Marn by boat, the mayor told reporters."),
+    "daily.example", hour=13)
+
+
+def test_a_takeaway_names_who_acted() -> None:
+    summary = _day([STORM_A, STORM_B], takeaways=3)
+    told = [s.text for s in summary.takeaways] + [p.text for p in summary.developments[0].points]
+    assert RAIN in told  # both reports carry it, so it is told...
+    assert RAIN not in [t.text for t in summary.takeaways]  # ...but it names no one: no takeaway
+    assert summary.takeaways
+
+
+def test_the_headline_comes_from_a_report_in_the_briefing_language() -> None:
+    french = Article(id="fr", title="Crue de la Tana : des milliers de familles évacuées à Garissa",
+                     text=FLOOD_A.text, site="fr.example", language="fr", published_at=NOON,
+                     sources=[SourceRef(kind=SourceKind.INBOX, location="fr.txt")])
+    dev = Development(id="d0", stories=[Story(articles=[french]), Story(articles=[FLOOD_B])])
+    summary = ExtractiveBackend().summarise([dev], SummaryOptions())
+    assert summary.developments[0].headline.text == FLOOD_B.title
+    in_french = ExtractiveBackend().summarise([dev], SummaryOptions(language="fr"))
+    assert in_french.developments[0].headline.text.startswith("Crue de la Tana")
+
+
+def test_what_to_watch_is_never_guessed_in_another_language() -> None:
+    # German "will" means "wants": the English signals must not read it as a future
+    german = "Die Regierung will bis 2027 die Steuern für kleine Betriebe deutlich senken."
+    english = "The government will cut taxes for small firms by 2027, the minister said."
+    pool = [Candidate(german, ["de1"], 0, "de"), Candidate(english, ["en1"], 1, "en")]
+    assert [c.text for c in outlook([pool], set())] == [english]

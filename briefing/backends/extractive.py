@@ -6,11 +6,14 @@ that several outlets carry word for word cites all of them. A sentence in anothe
 language than the briefing's is shown as written, marked with its language ("[fr]").
 
 The day is ranked first (briefing.backends.ranking): by the reader's focus when one is
-given, else by independent sources, recency and hard news. The best whole sentence of
-each leading development that names who did what becomes a key takeaway (BLUF); each
-development gets a short headline and points picked by maximal marginal relevance, and
-no sentence appears twice anywhere in the briefing. Figures, contested figures and what
-to watch come from briefing.backends.figures.
+given, else by independent sources, recency and hard news. Each development then tells
+its story in the sentences that cover the most of what its sources agree on, per word
+(briefing.backends.coverage). What it tells does not depend on how many takeaways the
+day wants (only on the development and what developments ranked above it already said),
+so a continuing story's points stay comparable day to day. The best of those that name who did
+what lead the briefing as key takeaways (BLUF); the rest are the development's points,
+under a short headline, and no sentence appears twice anywhere in the briefing. Figures,
+contested figures and what to watch come from briefing.backends.figures.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefing.backends import ranking
+from briefing.backends import coverage, ranking
 from briefing.backends.figures import contested, key_figures, outlook, statement
 from briefing.backends.ranking import Candidate
 from briefing.links import has_link
@@ -32,11 +35,16 @@ from briefing.models import (
     SummaryOptions,
 )
 from briefing.sentences import is_foreign, length, unspaced_share
+from briefing.terms import MONTHS, WEEKDAYS
+from briefing.terms import fold as fold_word
 from briefing.text import fold
 
 HEADLINE_WORDS = 12
-BIG_EXTRA = 0  # extra points for a big development: 3 cost 0.3 ROUGE-2 on DUC dev (see BENCHMARKS)
+# A development of many independent stories tells up to BIG_EXTRA more sentences than
+# max_points (its best ones lead as takeaways); 5 picked on the DUC 2006 dev split (BENCHMARKS)
+BIG_EXTRA = 5
 _ENDS_SENTENCE = re.compile(r"[.!?。！？؟।][\"'”’»」)]*\s*$")
+_CALENDAR = frozenset(MONTHS) | WEEKDAYS  # capitalised, yet no actor
 _HEADLINE_BREAKS = (": ", " — ", " – ", " - ", "; ", ", ")
 
 
@@ -54,6 +62,7 @@ class ExtractiveBackend:
         pools = [pools[i] for i in order]
         used: set[str] = set()
         said: list[Candidate] = []
+        covered: set[coverage.Concept] = set()  # what the briefing has said so far
         wanted = max(3, min(7, options.takeaways))
         takeaways: list[Statement] = []
         summaries: list[DevelopmentSummary] = []
@@ -65,18 +74,12 @@ class ExtractiveBackend:
             used.update(c.key for c in conflicts)
             fresh = [c for c in shown if c.key not in used]
             take = _takeaways_for(rank, len(developments), wanted - len(takeaways))
-            # points first, so a story's points do not depend on how many takeaways it gives
-            rest = ranking.mmr(fresh, _points_wanted(development, options), said)
-            said += rest
-            lead = ranking.mmr([c for c in fresh if c not in rest and _says_who_did_what(c)],
-                               take, said)
-            for point in sorted(rest, key=lambda c: -c.score):  # a small story: its best point leads
-                if len(lead) >= take or len(rest) <= 1:
-                    break
-                if _says_who_did_what(point):
-                    rest.remove(point)
-                    lead.append(point)
-            said += lead
+            weights = coverage.weights(pool, bool(options.focus))
+            # what it tells does not depend on the takeaways wanted; its best sentences lead
+            told = _tell(fresh, _points_wanted(development, options), weights, covered, said)
+            lead = _lead(told, fresh, take, weights, covered, [*said, *told])
+            said += told + lead
+            rest = [c for c in told if c not in lead]
             used.update(c.key for c in lead + rest)
             takeaways.extend(_marked(c, options) for c in lead)
             summaries.append(self._summary(development, headline, _reading_order(rest, development),
@@ -94,7 +97,8 @@ class ExtractiveBackend:
         pool = self._ranked_pools([development], options)[0]
         headline = _headline(development, pool, options)
         fresh = [c for c in pool if c.key != fold(_unmarked(headline.text)) and ranking.quotable(c)]
-        chosen = ranking.mmr(fresh, _points_wanted(development, options))
+        wanted = min(options.max_points, _points_wanted(development, options))  # none lead
+        chosen = _tell(fresh, wanted, coverage.weights(pool, bool(options.focus)), set(), [])
         return self._summary(development, headline, _reading_order(chosen, development), pool,
                              options, [])
 
@@ -150,13 +154,51 @@ def _development_order(
     return sorted(range(len(developments)), key=lambda i: (-round(value[i], 6), -newest[i], i))
 
 
+def _tell(
+    fresh: list[Candidate], wanted: int, weights: dict[coverage.Concept, float],
+    covered: set[coverage.Concept], said: list[Candidate],
+) -> list[Candidate]:
+    """What a development tells: its hard news first (no question, no dangling "But he",
+    no first person); the rest only when the hard news runs short."""
+    hard = [c for c in fresh if ranking.news_value(c.text) >= 0]
+    told = coverage.select(hard, wanted, weights, covered, said)
+    if len(told) < wanted:
+        told += coverage.select([c for c in fresh if c not in hard], wanted - len(told), weights,
+                                covered, [*said, *told])
+    return told
+
+
+def _lead(
+    told: list[Candidate], fresh: list[Candidate], take: int,
+    weights: dict[coverage.Concept, float], covered: set[coverage.Concept],
+    said: list[Candidate],
+) -> list[Candidate]:
+    """A development's takeaways: the best of what it tells that say who did what (at most
+    half of it, so it still tells its story below), else its next best that do."""
+    lead = [c for c in told if _says_who_did_what(c)][: min(take, len(told) // 2)]
+    if len(lead) < take:
+        others = [c for c in fresh if c not in told and _says_who_did_what(c)]
+        lead += coverage.select(others, take - len(lead), weights, covered, said)
+    return lead
+
+
 def _says_who_did_what(candidate: Candidate) -> bool:
-    """A takeaway is a whole sentence with an actor, never a bare headline or a fragment."""
-    if not _ENDS_SENTENCE.search(candidate.text) or ranking.news_value(candidate.text) < 0:
+    """A takeaway is a whole sentence naming an actor, never a bare headline or a fragment."""
+    text = candidate.text
+    if not _ENDS_SENTENCE.search(text) or ranking.news_value(text) < 0 or length(text) < 8:
         return False
-    if unspaced_share(candidate.text) > 0.3 or not re.search(r"[A-Za-z]", candidate.text):
-        return length(candidate.text) >= 8  # no capitals to find an actor by
-    return length(candidate.text) >= 8 and bool(re.match(r"[A-Z\"“‘'0-9]", candidate.text))
+    if unspaced_share(text) > 0.3 or not any(c.isupper() for c in text):
+        return True  # a script without capitals to find an actor by
+    return bool(text[:1].isupper() or re.match(r"[\"“‘'0-9]", text)) and _names_actor(text)
+
+
+def _names_actor(text: str) -> bool:
+    """Someone acts or speaks: a name after the opening word ("... the Kenya Red Cross
+    said", not a weekday or a month) or an attribution ("officials said")."""
+    names = [w for w in text.split()[1:] if w[:1].isupper()]
+    if any(fold_word(w.strip(".,;:’'\"”)")) not in _CALENDAR for w in names):
+        return True
+    return bool(ranking.ATTRIBUTION.search(text))
 
 
 def _marked(candidate: Candidate, options: SummaryOptions) -> Statement:
@@ -208,13 +250,16 @@ def _takeaways_for(rank: int, developments: int, remaining: int) -> int:
 def _headline(development: Development, pool: list[Candidate], options: SummaryOptions) -> Statement:
     """A short headline (about 12 words) from the most prominent story's title.
 
-    A title that names a link is passed over (no link reaches the briefing that is not a
+    A report in the briefing's language is preferred to one in another language. A title
+    that names a link is passed over (no link reaches the briefing that is not a
     source's own address). A long title is cut at a clause break, or shortened with an
     ellipsis so it still quotes its source; with no usable title, the best sentence's
     opening words stand in.
     """
     articles = [a for a in _by_prominence(development) if a.title and not has_link(a.title)]
-    ranked = sorted(articles, key=lambda a: length(a.title) > HEADLINE_WORDS + 2)
+    # a report in the briefing's language first, then a title short enough to quote whole
+    ranked = sorted(articles, key=lambda a: (is_foreign(a.language, options.language),
+                                             length(a.title) > HEADLINE_WORDS + 2))
     if ranked:
         article = ranked[0]
         title = _short(article.title)

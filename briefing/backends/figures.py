@@ -5,6 +5,11 @@ A key figure is a number with what it counts: the words after it ("27 civilians"
 an age. Two sources that give different numbers for the same thing make a contested
 claim. "What to watch" is a forward-looking sentence that also says when: a scheduled
 event or a deadline ("will meet on Thursday", "is due to report by March 3").
+
+Numbers are read in any language: thousands grouped by comma, point, thin or no-break
+space, or (outside English) a plain space ("12 000 tonnes"); a counted noun ends at the
+language's stop words. The forward-looking and attribution signals are English words,
+so they are applied to English sentences only and never guessed at in another language.
 """
 
 from __future__ import annotations
@@ -14,21 +19,39 @@ from collections.abc import Sequence
 
 from briefing.backends.ranking import ATTRIBUTION, Candidate, cosine, quotable
 from briefing.models import Citation, KeyFigure, Statement
+from briefing.sentences import stop_words
+from briefing.terms import MONTHS, WEEKDAYS
+from briefing.terms import fold as fold_word
 from briefing.text import fold
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|"
            r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
 _WEEKDAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_FIGURE = re.compile(
+# Thousands grouped by comma or point ("12,000", "12.000"), a thin or no-break space
+# ("12 000", as French and Russian print them) and, outside English, a plain space.
+_GROUPED = r"\d{1,3}(?:(?:[,.\u00a0\u202f\u2009]|SPACE)\d{3})+(?!\d)(?:[.,]\d+)?"
+_UNITS = (r"%|per ?cent|percent|million|billion|trillion|thousand|hundred|pour cent|por ciento|"
+          r"Prozent|millions?|milliards?|millones|mil millones|Millionen|Milliarden|Mio|Mrd|"
+          r"процент\w*|миллион\w*|миллиард\w*|тысяч\w*")
+_FIGURE_TEMPLATE = (
     r"(?P<qualifier>\b(?i:at least|about|around|more than|nearly|some|over|up to|almost|"
     r"roughly|an estimated|approximately|fewer than|less than)\s+)?"
-    r"(?P<number>[$€£¥]?\d{1,3}(?:[,.]\d{3})+(?:\.\d+)?|[$€£¥]?\d+(?:\.\d+)?)"
-    r"(?P<unit>\s*(?:%|per ?cent|percent|million|billion|trillion|thousand|hundred)\b)?"
-    r"(?P<counted>(?:\s+(?:of\s+|in\s+)?[a-z][a-z-]+){1,2})",
+    r"(?<![\d.,])(?P<number>[$€£¥]?GROUPED|[$€£¥]?\d+(?:[.,]\d+)?)"
+    rf"(?P<unit>\s*(?:{_UNITS})\b)?"
+    r"(?P<counted>(?:\s+(?:of\s+|in\s+)?WORD){1,2})"  # what it counts: one or two words
 )
+# English: lower-case words ("in 2019 Russia" counts nothing); other languages: any word
+# (German writes every noun with a capital: "4.000 Hafenarbeiter")
+_FIGURE = re.compile(_FIGURE_TEMPLATE.replace("GROUPED", _GROUPED.replace("|SPACE", ""))
+                     .replace("WORD", r"[a-z][a-z-]+"))
+_FIGURE_SPACED = re.compile(_FIGURE_TEMPLATE.replace("GROUPED", _GROUPED.replace("SPACE", " "))
+                            .replace("WORD", r"[^\W\d_][\w’'-]*"))
 _NOT_COUNTED = re.compile(
     rf"^\s*(?:{_MONTHS}|a\.m|p\.m|am|pm|hours?|o'clock|years? old|year-old|GMT|UTC|and|or|to|"
     r"of the|in the|times?|percent of the)\b", re.I)
+# hours in a few languages (English ones are in _NOT_COUNTED): a time, not a count
+_CLOCK = frozenset(["h", "heure", "heures", "uhr", "hora", "horas", "ore", "saat", "час", "часа",
+                    "часов"])
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _FUTURE = re.compile(
     r"\b(will|shall|is due|are due|is expected to|are expected to|is scheduled|"
@@ -52,7 +75,7 @@ _WHEN = re.compile(
 
 def statement(candidate: Candidate, text: str | None = None) -> Statement:
     """A candidate as a cited statement; the citation quotes the sentence verbatim."""
-    match = ATTRIBUTION.search(candidate.text)
+    match = ATTRIBUTION.search(candidate.text) if _english(candidate.language) else None
     return Statement(
         text=text or candidate.text,
         citations=[Citation(article_id=a, quote=candidate.text) for a in candidate.citations],
@@ -60,14 +83,18 @@ def statement(candidate: Candidate, text: str | None = None) -> Statement:
     )
 
 
-def figure_matches(text: str) -> list[re.Match[str]]:
+def figure_matches(text: str, language: str | None = None) -> list[re.Match[str]]:
     """The numbers in a sentence that count something (not years, times, dates or ages)."""
     out = []
-    for match in _FIGURE.finditer(text):
+    pattern = _FIGURE if _english(language) else _FIGURE_SPACED
+    for match in pattern.finditer(text):
         number = match.group("number")
         if _YEAR.match(number) and not match.group("unit"):
             continue
-        if _NOT_COUNTED.match(match.group("counted")) and not match.group("unit"):
+        counted = match.group("counted")
+        first = fold_word(counted.split()[0]).strip("’'")
+        if not match.group("unit") and (_NOT_COUNTED.match(counted) or first in MONTHS
+                                        or first in WEEKDAYS or first in _CLOCK):
             continue
         before = text[max(0, match.start() - 12) : match.start()]
         if re.search(rf"(?:{_MONTHS}|{_WEEKDAYS}|No\.|number|aged?)\s*$", before, re.I):
@@ -76,15 +103,20 @@ def figure_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+def _english(language: str | None) -> bool:
+    return (language or "en").split("-")[0] == "en"
+
+
 def key_figures(pool: Sequence[Candidate], limit: int) -> list[KeyFigure]:
     """The best-scored sentences' figures, each with what it counts and its source."""
     figures: list[KeyFigure] = []
     seen: set[str] = set()
     for candidate in sorted(pool, key=lambda c: -c.score):
-        found = labelled_figure(candidate.text)
-        if found is None or fold(found[0]) in seen:
-            continue
-        seen.add(fold(found[0]))
+        found = labelled_figure(candidate.text, candidate.language)
+        if found is None or fold(found[0]) in seen or (
+                not _english(candidate.language) and _number_of(found[0]) in seen):
+            continue  # the same number from a report in another language is the same figure
+        seen.update((fold(found[0]), _number_of(found[0])))
         value, counts, context = found
         figures.append(KeyFigure(
             value=value, counts=counts, context=context,
@@ -95,15 +127,15 @@ def key_figures(pool: Sequence[Candidate], limit: int) -> list[KeyFigure]:
     return figures
 
 
-def labelled_figure(sentence: str) -> tuple[str, str, str] | None:
+def labelled_figure(sentence: str, language: str | None = None) -> tuple[str, str, str] | None:
     """A sentence's first usable figure: (the number with its noun, what it counts, clause).
 
     "More than 48,000 people have fled their homes in Hama" gives "More than 48,000
     people" and "fled their homes in Hama"; "put the death toll at 41" gives "41" and
     "death toll". A number whose clause says nothing more than the label is passed over.
     """
-    for match in figure_matches(sentence):
-        noun = _noun(match.group("counted"))
+    for match in figure_matches(sentence, language):
+        noun = _noun(match.group("counted"), language)
         if noun:
             label_end = match.start("counted") + match.group("counted").index(noun) + len(noun)
         elif match.group("unit"):  # "3.1 percent": the unit says what kind of number it is
@@ -144,18 +176,22 @@ _MEASURE = re.compile(
     r"(?P<unit>\s*(?:%|per ?cent|percent|million|billion|trillion))?(?=[,.;)]|\s*$)")
 
 
-def _noun(counted: str) -> str:
-    """The counted noun: the words after a number up to the first verb or function word."""
+def _noun(counted: str, language: str | None = None) -> str:
+    """The counted noun: the words after a number up to the first verb or function word
+    ("12 000 tonnes de blé" counts "tonnes": another language's stop words end it too)."""
     kept: list[str] = []
+    stops = _STOP_NOUN if _english(language) else _STOP_NOUN | stop_words(language)
     for word in counted.split():
-        if re.fullmatch(f"{_MONTHS}|{_WEEKDAYS}", word):
+        if re.fullmatch(f"{_MONTHS}|{_WEEKDAYS}", word) or fold_word(word) in MONTHS:
             break
-        if word.casefold() in _STOP_NOUN:
+        if word.casefold() in stops:
             if kept:
                 break
             if word.casefold() not in {"of", "in"}:
                 return ""
         kept.append(word)
+    if not _english(language):
+        kept = kept[:1]  # one noun: without the language's grammar, a second word may be a verb
     while kept and kept[-1].casefold() in {"of", "in"}:
         kept.pop()
     return " ".join(kept) if kept and kept[-1].casefold() not in {"of", "in"} else ""
@@ -191,7 +227,7 @@ def contested(pool: Sequence[Candidate]) -> list[Candidate]:
     """Sentences from different sources that give different numbers for the same thing."""
     claims: dict[str, list[tuple[str, Candidate]]] = {}
     for candidate in pool:
-        for match in figure_matches(candidate.text):
+        for match in figure_matches(candidate.text, candidate.language):
             counted = " ".join(match.group("counted").split()).casefold()
             claims.setdefault(counted, []).append((match.group("number"), candidate))
     for found in sorted(claims.values(), key=lambda pairs: -max(c.score for _, c in pairs)):
@@ -206,8 +242,26 @@ def contested(pool: Sequence[Candidate]) -> list[Candidate]:
 
 def _differ(a: str, b: str) -> bool:
     """Two counts of one thing that disagree, but not by so much they count different things."""
-    x, y = (float(re.sub(r"[^\d.]", "", n.replace(",", "")) or 0) for n in (a, b))
+    x, y = (_value(n) for n in (a, b))
     return x != y and min(x, y) > 0 and max(x, y) <= 3 * min(x, y)
+
+
+def _number_of(label: str) -> str:
+    """The value of a figure's label as a number, for spotting one figure in two languages."""
+    match = re.search(r"\d[\d.,\s]*", label)
+    return f"#{_value(match.group(0).strip()) if match else ''}"
+
+
+def _value(number: str) -> float:
+    """A figure as a number, whatever groups its thousands or marks its decimals."""
+    digits = re.sub(r"[^\d.,]", "", number)
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", digits):
+        digits = re.sub(r"[,.]", "", digits)  # "12,000", "12.000"
+    digits = digits.replace(",", ".")  # a decimal comma: "3,5"
+    try:
+        return float(digits)
+    except ValueError:
+        return 0.0
 
 
 def _one_event(a: Candidate, b: Candidate) -> bool:
@@ -226,7 +280,9 @@ def outlook(pools: Sequence[Sequence[Candidate]], used: set[str], limit: int = 3
     """Up to ``limit`` unused forward-looking sentences, one per leading development."""
     picks: list[Candidate] = []
     for pool in pools[:6]:
-        ahead = [c for c in pool if c.key not in used and quotable(c) and outlook_sentence(c.text)]
+        # the signals are English words: another language's sentence is never guessed at
+        ahead = [c for c in pool if c.key not in used and quotable(c) and _english(c.language)
+                 and outlook_sentence(c.text)]
         if ahead:
             best = max(ahead, key=lambda c: c.score)
             used.add(best.key)

@@ -29,14 +29,18 @@ MIN_LENGTH, MAX_LENGTH = 6, 80  # words (or two characters of unspaced script)
 # Weights, set on the DUC 2006 dev clusters (benchmarks/bench_duc_rouge.py) as round values
 CENTRALITY, POSITION, SUPPORT, NEWS, LENGTH = 0.45, 0.25, 0.1, 0.08, 0.2
 GENERIC, RELEVANCE, FOCUS_NEIGHBOURS, CENTRAL_NEIGHBOURS = 0.45, 1.0, 0.8, 0.5
-REDUNDANCY = 0.4  # MMR: weight of novelty against relevance
-NEAR_REPEAT = 0.55  # cosine above which a sentence says what a chosen one said
 
 ATTRIBUTION = re.compile(
     r"\b(according to|said|says|told|reported|stated|announced|claimed|confirmed|denied|"
     r"warned|added|estimated|quoted|insisted|disputed)\b",
     re.I,
 )
+# a report that something was not said: it tells nothing on its own (English only; other
+# languages simply lack this penalty)
+_NON_STATEMENT = re.compile(
+    r"\b(?:did not|didn't|does not|has not|have not|could not|would not|declined to|refused to)"
+    r"\b[^.;]{0,30}?\b(?:respond|comment|be reached|be (?:independently )?(?:verified|confirmed))",
+    re.I)
 _DANGLING = re.compile(r"^(he|she|they|it|its|this|that|these|those|but|and|also|however|so|"
                        r"yet|still|then|there|such)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|we|my|our|us|me)\b")
@@ -59,7 +63,9 @@ class Candidate:
     vector: dict[str, float] = field(default_factory=dict)
     relevance: float = 0.0  # to the focus, 0..1
     score: float = 0.0
-    norm: float = 0.0  # of the vector, kept for the many cosines of MMR
+    norm: float = 0.0  # of the vector, kept for the many cosines of selection
+    carriers: set[int] = field(default_factory=set)  # the development's stories carrying it
+    concepts: frozenset[tuple[str, str]] | None = None  # word pairs (briefing.backends.coverage)
 
     @property
     def key(self) -> str:
@@ -113,6 +119,7 @@ def candidates(development: Development) -> list[Candidate]:
                 entry.position = min(entry.position, position)
             carriers.setdefault(key, set()).add(story_of[article.id])
     for key, entry in by_text.items():
+        entry.carriers = carriers[key]
         entry.stories = len(carriers[key])
     return list(by_text.values())
 
@@ -168,10 +175,10 @@ def score(pool: list[Candidate], focus: dict[str, float], titles: Sequence[str])
     center.norm = math.sqrt(sum(w * w for w in center.vector.values()))
     query = Candidate("", [], 0, vector=dict(focus))
     query.norm = math.sqrt(sum(w * w for w in query.vector.values()))
-    raw = [_similar(c, center) for c in pool]
+    raw = [similar(c, center) for c in pool]
     top = max(raw, default=0.0) or 1.0
     for candidate in pool:
-        candidate.relevance = _similar(candidate, query)
+        candidate.relevance = similar(candidate, query)
     # without a focus, what the most central sentences talk about (one step of LexRank)
     weights = [c.relevance for c in pool] if focus else [r / top for r in raw]
     near_all = _weighted_centroid(pool, weights)
@@ -202,7 +209,7 @@ def _weighted_centroid(pool: list[Candidate], weights: list[float]) -> list[floa
                 weighted[term] = weighted.get(term, 0.0) + share * weight / candidate.norm
     center = Candidate("", [], 0, vector=dict(weighted))
     center.norm = math.sqrt(sum(w * w for w in center.vector.values()))
-    near = [_similar(c, center) for c in pool] if center.norm else [0.0] * len(pool)
+    near = [similar(c, center) for c in pool] if center.norm else [0.0] * len(pool)
     top = max(near, default=0.0) or 1.0
     return [n / top for n in near]
 
@@ -216,6 +223,7 @@ def news_value(text: str) -> float:
     value -= 1.0 * text.rstrip().endswith("?")
     value -= 0.7 * bool(_FIRST_PERSON.search(_unquoted(text)))
     value -= 1.0 * bool(_DANGLING.match(text))
+    value -= 1.5 * bool(_NON_STATEMENT.search(text))
     value -= 1.5 * has_link(text)
     return value
 
@@ -224,27 +232,8 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def mmr(pool: Sequence[Candidate], k: int, chosen: Sequence[Candidate] = ()) -> list[Candidate]:
-    """Maximal marginal relevance: best first, each new pick unlike what is already said."""
-    said = list(chosen)
-    picks: list[Candidate] = []
-    remaining = sorted(pool, key=lambda c: -c.score)[: 40 + 4 * k]
-    while remaining and len(picks) < k:
-
-        def value(c: Candidate) -> float:
-            overlap = max((_similar(c, s) for s in said), default=0.0)
-            return (1 - REDUNDANCY) * c.score - REDUNDANCY * overlap
-
-        best = max(remaining, key=value)
-        remaining.remove(best)
-        if said and max(_similar(best, s) for s in said) > NEAR_REPEAT:
-            continue
-        said.append(best)
-        picks.append(best)
-    return picks
-
-
-def _similar(a: Candidate, b: Candidate) -> float:
+def similar(a: Candidate, b: Candidate) -> float:
+    """Cosine of two candidates' vectors."""
     if not a.norm or not b.norm:
         return 0.0
     if len(a.vector) > len(b.vector):

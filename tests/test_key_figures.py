@@ -69,6 +69,33 @@ def test_a_bare_number_takes_the_measure_it_gives_not_a_dangling_clause() -> Non
     assert counts == "number of people treated for falls on ice since Sunday"
 
 
+def test_words_after_a_conjunction_never_say_what_a_number_counts() -> None:
+    _, counts, _ = labelled_figure(
+        "The agency said it had sent water filters and blankets for 8,000 people and was "
+        "opening two more shelters.") or ("", "", "")
+    assert "shelters" not in counts and "water filters and blankets" in counts
+    _, counts, _ = labelled_figure(
+        "The mayor said about 300 homes in the lower town had flooded and that the bridge "
+        "would stay shut.") or ("", "", "")
+    assert counts == "in the lower town had flooded"
+
+
+def test_a_sentence_opening_the_number_of_takes_that_measure() -> None:
+    found = labelled_figure("The number of families sheltering in schools in Ostrava has risen "
+                            "to about 2,400, the city said, up from 900 a day earlier.")
+    assert found is not None
+    value, counts, _ = found
+    assert value == "about 2,400"
+    assert counts.startswith("number of families sheltering in schools")
+
+
+def test_a_distance_that_says_where_is_no_key_figure() -> None:
+    assert labelled_figure("Army units were now about 20 kilometres north of the city, "
+                           "the monitor said.") is None
+    found = labelled_figure("The convoy covered 300 kilometres of mountain road in two days.")
+    assert found is not None and found[0].startswith("300 kilometres")
+
+
 def test_a_number_with_nothing_said_about_it_is_no_key_figure() -> None:
     assert labelled_figure("The line reopened in 2019, at 9 a.m.") is None
     assert labelled_figure("Twelve were hurt, including 40 children.") is None

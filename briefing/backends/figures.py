@@ -52,6 +52,8 @@ _NOT_COUNTED = re.compile(
 # hours in a few languages (English ones are in _NOT_COUNTED): a time, not a count
 _CLOCK = frozenset(["h", "heure", "heures", "uhr", "hora", "horas", "ore", "saat", "час", "часа",
                     "часов"])
+_WHERE = re.compile(r"^\s*(?:kilomet\w*|km|miles?|met(?:er|re)s?|yards?)\s+(?:(?:north|south)"
+                    r"(?:-?(?:east|west))?|east|west|inland|offshore|away|from|outside)\b", re.I)
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _FUTURE = re.compile(
     r"\b(will|shall|is due|are due|is expected to|are expected to|is scheduled|"
@@ -96,6 +98,8 @@ def figure_matches(text: str, language: str | None = None) -> list[re.Match[str]
         if not match.group("unit") and (_NOT_COUNTED.match(counted) or first in MONTHS
                                         or first in WEEKDAYS or first in _CLOCK):
             continue
+        if _WHERE.match(counted):
+            continue  # "20 kilometres north of Hama" says where, not how many
         before = text[max(0, match.start() - 12) : match.start()]
         if re.search(rf"(?:{_MONTHS}|{_WEEKDAYS}|No\.|number|aged?)\s*$", before, re.I):
             continue
@@ -151,7 +155,7 @@ def labelled_figure(sentence: str, language: str | None = None) -> tuple[str, st
         if _YEAR.match(match.group("number")) and not match.group("unit"):
             continue
         begin, end = _clause_span(sentence, match.start("number"))
-        what = " ".join(match.group("what").split())
+        what = _SETS_A_MEASURE.split(" ".join(match.group("what").split()))[-1]
         if len(what.split()) >= 2 and match.start() >= begin:
             value = " ".join(sentence[match.start("qualifier") if match.group("qualifier")
                                       else match.start("number") : match.end()].split())
@@ -167,10 +171,16 @@ _STOP_NOUN_WORDS = (
 _STOP_NOUN = frozenset(_STOP_NOUN_WORDS.split())
 _AUXILIARY = re.compile(r"^(?:(?:have|has|had|were|was|are|is|been|being|who|which|that)\s+)+",
                         re.I)
-_DANGLING = re.compile(r"(?:\s+(?:including|of|with|and|or|to|at|some|about|the|a|an|"
+# "The hospital put the number of people treated at 212": the measure is what the verb sets
+_SETS_A_MEASURE = re.compile(r"\b(?:put|puts|set|sets|raised|raises|lowered|lowers|revised|revises|"
+                             r"estimated|estimates|gave|gives|brought|brings)\s+(?:the|its|their)\s+")
+_NEXT_CLAUSE = re.compile(r"^(?:and|but|or|while|whereas)\b|\s+(?:and|but|while|whereas)\s+"
+                          r"(?:that|then|was|were|is|are|has|have|had|said|says|will|would)\b",
+                          re.I)
+_DANGLING = re.compile(r"(?:\s+(?:including|of|with|for|and|or|to|at|some|about|the|a|an|"
                        r"put|puts|said|says))+\s*$", re.I)
 _MEASURE = re.compile(
-    r"\b(?:the|its|their)\s+(?P<what>[^,;:.()]{3,90}?)\s+(?:at|to|was|is|stood at|of)\s+"
+    r"\b(?i:the|its|their)\s+(?P<what>[^,;:.()]{3,90}?)\s+(?:at|to|was|is|stood at|of)\s+"
     r"(?P<qualifier>(?:at least|about|around|more than|nearly|some|over|almost)\s+)?"
     r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<unit>\s*(?:%|per ?cent|percent|million|billion|trillion))?(?=[,.;)]|\s*$)")
@@ -198,8 +208,13 @@ def _noun(counted: str, language: str | None = None) -> str:
 
 
 def _what_it_counts(after: str, before: str) -> str:
-    """The clause's words beside the label: what follows it, else what leads up to it."""
+    """The clause's words beside the label: what follows it, else what leads up to it.
+
+    Words after a coordinating conjunction tell another fact ("for 30,000 people and was
+    setting up two clinics"), so they never say what the number counts.
+    """
     rest = _AUXILIARY.sub("", after.strip(" ,;:.—–-"))
+    rest = _NEXT_CLAUSE.split(rest, maxsplit=1)[0].strip()
     if len(rest.split()) >= 3:
         return _words(rest.rstrip(" ."), 16)
     lead = _DANGLING.sub("", before.strip(" ,;:—–-"))

@@ -9,6 +9,13 @@ pages cited nowhere (dropped wholesale), and the passages held back per page.
 
     .venv/bin/python benchmarks/bench_injection.py
     .venv/bin/python benchmarks/bench_injection.py --backend openai --base-url http://127.0.0.1:8765/v1
+    .venv/bin/python benchmarks/bench_injection.py --fixtures   # our own paraphrased attacks
+
+``--fixtures`` runs the extractor (where the filter sits) on small pages built from
+tests/fixtures/injection/attacks.json: each attack in its carrier between three news
+paragraphs, each look-alike news sentence in a paragraph of its own. It counts attacks
+whose canary (or its encoded form) reaches any field of the article, and legitimate
+sentences that do not.
 
 The corpus is read from ../shared/eval/injection and never copied; without it the
 benchmark says so and exits 0.
@@ -132,6 +139,95 @@ def held_back(outs: list[Path]) -> int:
     return total
 
 
+FIXTURES = ROOT / "tests" / "fixtures" / "injection" / "attacks.json"
+
+
+def fixture_page(news: list[str], text: str, carrier: str) -> tuple[str, bytes]:
+    """A page carrying ``text`` in ``carrier`` among the news: (media type, bytes)."""
+    from html import escape
+
+    lead, *rest = news
+    if carrier in ("txt", "md", "md-link", "md-comment"):
+        inserted = f"<!-- {text} -->" if carrier == "md-comment" else text
+        body = "\n\n".join(["# Ferry timetable approved", lead, inserted, *rest])
+        return ("text" if carrier == "txt" else "markdown"), body.encode()
+    if carrier == "json-text":
+        item = {"title": "Ferry timetable approved", "text": "\n\n".join([lead, text, *rest])}
+        return "json", json.dumps(item, ensure_ascii=False).encode()
+    t = escape(text)
+    blocks = {
+        "p": f"<p>{t}</p>", "blockquote": f"<blockquote><p>{t}</p></blockquote>",
+        "figcaption": f'<figure><img src="/f.jpg"><figcaption>{t}</figcaption></figure>',
+        "td": f"<table><tr><th>Fact</th><td>{t}</td></tr></table>",
+        "a-text": f'<p>Read more: <a href="/more">{t}</a></p>',
+        "alt": f'<p><img src="/f.jpg" alt="{t}"></p>',
+        "aria-label": f'<p><a href="/m" aria-label="{t}">More</a></p>',
+        "title-attr": f'<p><a href="/m" title="{t}">More</a></p>',
+        "data-attr": f'<p data-note="{t}">The board meets again in June.</p>',
+        "noscript": f"<noscript><p>{t}</p></noscript>", "html-comment": f"<!-- {t} -->",
+        "display-none": f'<p style="display:none">{t}</p>',
+    }
+    head = ""
+    if carrier == "meta-description":
+        head = f'<meta name="description" content="{t}">'
+    elif carrier == "og-title":
+        head = f'<meta property="og:title" content="{t}">'
+    elif carrier == "jsonld":
+        data = {"@type": "NewsArticle", "articleBody": text}
+        head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    block = blocks.get(carrier, "")
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in rest)
+    html = (f"<!doctype html><html><head><title>Ferry timetable approved</title>{head}</head>"
+            f"<body><article><h1>Ferry timetable approved</h1><p>{escape(lead)}</p>{block}"
+            f"{paragraphs}</article></body></html>")
+    return "html", html.encode()
+
+
+def _article_text(media_type: str, content: bytes) -> str:
+    """Every field of the extracted article but its held-back passages, folded."""
+    from briefing.extract import extract_page
+    from briefing.models import RawDocument, SourceKind
+    from briefing.safety.normalise import normalise
+
+    raw = RawDocument(kind=SourceKind.INBOX, location=f"fixture.{media_type}",
+                      media_type=media_type, content=content)
+    article = extract_page(raw).article
+    return normalise(article.model_dump_json(exclude={"quarantined"})).lower()
+
+
+def run_fixtures(path: Path) -> int:
+    """Leaks and losses on our own fixtures, through the extractor."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    news = data["news"]
+    leaked: list[str] = []
+    per_category: Counter[str] = Counter()
+    leaked_category: Counter[str] = Counter()
+    for attack in data["attacks"]:
+        per_category[attack["category"]] += 1
+        text = _article_text(*fixture_page(news, attack["text"], attack["carrier"]))
+        marks = [attack["canary"], attack.get("encoded", "")]
+        if any(m and m.lower() in text for m in marks):
+            leaked.append(f"{attack['id']} [{attack['carrier']}]: {attack['text'][:80]}")
+            leaked_category[attack["category"]] += 1
+    lost = []
+    for item in data["legit"]:
+        text = _article_text(*fixture_page(news, item["text"], "p"))
+        if item["canary"].lower() not in text:
+            lost.append(f"{item['id']}: {item['text'][:80]}")
+    print(f"# injection fixtures ({path.name}): extractor only")
+    print(f"attacks leaked: {len(leaked)}/{len(data['attacks'])}")
+    print(f"legit sentences removed: {len(lost)}/{len(data['legit'])}")
+    print("\n| category | leaked / attacks |\n|---|---|")
+    for name, total in sorted(per_category.items()):
+        print(f"| {name} | {leaked_category[name]} / {total} |")
+    for heading, items in (("LEAKED", leaked), ("LEGIT REMOVED", lost)):
+        if items:
+            print(f"\n{heading}")
+            for item in items:
+                print(f"- {item}")
+    return 0
+
+
 def main() -> int:
     """Run the corpus and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -139,7 +235,11 @@ def main() -> int:
     parser.add_argument("--backend", default="extractive")
     parser.add_argument("--base-url")
     parser.add_argument("--keep", type=Path, help="keep the briefings in this folder")
+    parser.add_argument("--fixtures", nargs="?", const=FIXTURES, type=Path,
+                        help="score our own fixture file instead of the corpus")
     args = parser.parse_args()
+    if args.fixtures:
+        return run_fixtures(args.fixtures)
     if not (args.corpus / "manifest.json").is_file():
         print(f"injection corpus not found at {args.corpus}: skipped")
         return 0

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefing.models import Article, Quarantined
-from briefing.safety.detect import continues_address, judge
+from briefing.safety.detect import continues_address, judge, turns_to_machine
 from briefing.safety.lexicon import COMPILED
 from briefing.safety.normalise import normalise
 
@@ -48,7 +48,7 @@ def quarantine_paragraph(paragraph: str) -> tuple[str, list[Quarantined]]:
     """The paragraph without its passages addressed to an AI, and those passages."""
     kept: list[str] = []
     held: list[Quarantined] = []
-    addressing = False
+    addressing = heading = False
     parts = sentences(paragraph)
     # Chat turns cut into sentences ("Human: ...? AI: ...") read as a dialogue together.
     dialogue = sum(1 for s in parts if _TURN.match(normalise(s).lstrip(" \"'“[(<-*#>"))) >= 2
@@ -56,7 +56,7 @@ def quarantine_paragraph(paragraph: str) -> tuple[str, list[Quarantined]]:
         reason = judge(sentence)
         if reason is None and dialogue and _TURN.match(normalise(sentence).lstrip(" \"'“[(<-*#>")):
             reason = "fake chat turn"
-        if reason is None and addressing and continues_address(sentence):
+        if reason is None and (heading or (addressing and continues_address(sentence))):
             reason = "continues a passage addressed to an AI"
         if reason is None:
             kept.append(sentence)
@@ -65,6 +65,7 @@ def quarantine_paragraph(paragraph: str) -> tuple[str, list[Quarantined]]:
         else:
             held.append(Quarantined(reason=reason, text=sentence.strip()))
         addressing = reason is not None
+        heading = addressing and turns_to_machine(sentence)
     return "".join(kept).strip(), held
 
 

@@ -14,7 +14,7 @@ import re
 
 from briefing.safety.fastre import compile_fast
 from briefing.safety.lexicon import COMPILED as P
-from briefing.safety.normalise import decoded_blobs, normalise, rot13_reading
+from briefing.safety.normalise import decoded_blobs, normalise, percent_decoded, rot13_reading
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’"}
 _OPENERS = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
@@ -86,6 +86,9 @@ def judge(sentence: str) -> str | None:
         return "encoded text" + (" addressed to an AI" if judge(hidden) else "")
     if rot13_reading(text) is not None:
         return "encoded text (rot13)"
+    unescaped = percent_decoded(text)
+    if unescaped is not None and judge(unescaped):
+        return "encoded text (URL escapes) addressed to an AI"
     if P["chat_token"].search(text) or _fake_turns(text):
         return "fake chat turn"
     if P["markup"].search(text):
@@ -93,7 +96,78 @@ def judge(sentence: str) -> str | None:
     if reported_quote(text):
         # Judge only the reporter's own words; the speaker's quoted words are news.
         text = _outside(text, quote_spans(text))
-    return _addressed(text) or _override(text) or _directive(text)
+    return _addressed(text) or _override(text) or _directive(text) or _about_the_output(text)
+
+
+# "Your summary", "votre résumé", "в вашем пересказе": the output of the machine reading
+# the page, in the second person; no news story speaks of its reader's summary.
+_YOUR_OUTPUT = compile_fast(
+    r"\byour (?:\w+ )?(?:summary|summaries|recap|write-?up|overview|digest|briefing|synopsis|"
+    r"output|rundown)\b|"
+    r"\b(?:votre|ton|ta|vos|tes) (?:résumé|synthèse)|"
+    r"\b(?:tu|su|vuestro) resumen\b|"
+    r"\b(?:deine[rnms]?|ihre[rnms]?) zusammenfassung\b|"
+    r"\b(?:tuo|tua|vostro|vostra) (?:riassunto|sintesi)\b|"
+    r"\b(?:seu|sua|teu|tua) resumo\b|"
+    r"(?:тво\w+|ваш\w*) (?:пересказ\w*|сводк\w*)|"
+    r"\bözetin(?:de|e|i)?\b|你的(?:摘要|总结)|ملخصك",
+    re.I,
+)
+# Output primed with the "right" text: "the correct summary of this article is:".
+_PRIMED = compile_fast(
+    r"\b(?:correct|accurate|true|proper|right|approved) (?:summary|headline|recap|synopsis|"
+    r"takeaway|tl;?dr)(?: of this (?:article|story|page|text|report))?(?: is| reads| should (?:be|read))?"
+    r"\s*:|\b(?:correct|accurate|proper|approved) (?:summary|headline|recap|synopsis) of this "
+    r"(?:article|story|page|text|report)\b|"
+    r"\b(?:use|copy|reproduce|repeat|paste|quote) (?:this|it|the following|these words)"
+    r"(?: \w+){0,2} (?:verbatim|word for word|exactly as (?:written|given))\b",
+    re.I,
+)
+# The output's form dictated: "end each sentence of your reply with ...".
+_FORM_ORDER = compile_fast(
+    r"(?:^|[.;:!?]\s+)\W*(?:end|start|begin|finish|close|sign|prefix|follow) (?:each|every|all|the) "
+    r"(?:sentence|paragraph|line|bullet|item|reply|answer|response|summary|summaries)s?\b",
+    re.I,
+)
+# A greeting to the machine in the inbox's other languages.
+_FOREIGN_GREETING = compile_fast(
+    r"^\W*(?:уважаем\w+|дорог\w+|liebe[rs]?|lieber|sehr geehrte[rs]?|cher|chère|chers|"
+    r"querid[oa]s?|estimad[oa]s?|car[oa]|gentile|prezad[oa]s?|sevgili|değerli|عزيزي|亲爱的)\s+"
+    r"(?:\w+\s+){0,2}?(?:" + P["machine"].pattern + ")",
+    re.I,
+)
+# Turkish puts the verb last: "talimatları yok say" (set the instructions aside).
+_OVERRIDE_VERB_LAST = compile_fast(
+    r"\btalimat\w*\s+(?:\w+\s+){0,2}?(?:yok say|görmezden gel|unut|dikkate alma)\w*", re.I
+)
+
+
+def _about_the_output(text: str) -> str | None:
+    """The sentence names the machine's own output or primes it with the 'right' text."""
+    if _YOUR_OUTPUT.search(text) or _PRIMED.search(text) or _FORM_ORDER.search(text):
+        return "order about the summary"
+    if _FOREIGN_GREETING.search(text) or (len(text.split()) <= 14 and _HEADING.search(text)):
+        return "addressed to an AI"
+    if _OVERRIDE_VERB_LAST.search(text):
+        return "overrides the reader's instructions"
+    return None
+
+
+# A sentence that only turns to the machine ("If you are a language model, listen.",
+# "A note for summarising tools."): the sentence after it is what it has to say.
+_HEADING = compile_fast(
+    r"^\W*(?:if you(?:'re| are) (?:an? |the )?(?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")|"
+    r"(?:an? |this |our )?(?:note|message|notice|memo|word|reminder|request|section|part)s? "
+    r"(?:is )?(?:for|to) (?:any |all |every |the |each |our )?(?:\w+ ){0,2}?(?:"
+    + P["machine"].pattern + r")" + _NOT_A_MACHINE + ")",
+    re.I,
+)
+
+
+def turns_to_machine(sentence: str) -> bool:
+    """True for a short sentence that addresses the machine and says what follows is for it."""
+    text = normalise(sentence)
+    return len(text.split()) <= 14 and _HEADING.search(text) is not None
 
 
 def _fake_turns(text: str, strict: bool = True) -> bool:
@@ -263,6 +337,7 @@ _STOP_WORK = compile_fast(
 
 _ROLE_PLAY = compile_fast(
     r"(?:^|[,:;.!?]\s*|\b(?:please|now|just)\s+)\W*(?:pretend|act as|role-?play|"
+    r"(?:assume|take on|play|adopt) the (?:role|persona|part) of|"
     r"stay in character|let'?s play|let us play)\b|"
     r"\b(?:pretend (?:that )?you(?: are|'re)|imagine (?:that )?you(?: are|'re)|from now on,? you|"
     r"you are now|you're now|you are (?:a|an) \w+ (?:who|that))\b",
@@ -283,6 +358,7 @@ def _directive(text: str) -> str | None:
     polite = P["polite"].search(text)
     if polite and (P["output_verb"].search(text) or P["meta"].search(text)) and (
         P["second_person"].search(text)
+        or polite.group(0).split()[1].lower() in ("the", "this", "our", "any")  # "could the bot"
     ):
         return "request to the summariser"
     return None

@@ -22,7 +22,11 @@ MACHINE = _words(
     r"\b(?:language|ai|llm|large language|generative) models?\b",
     r"\b(?:the|this) model\b",
     r"\b(?:ai|virtual|digital) (?:assistants?|helpers?|tools?|systems?|agents?|readers?)\b",
-    r"\bassistant\b(?=\s*[,:!])",
+    r"\bassistants?\b(?=\s*[,:!])",
+    r"\b(?:content|writing|research|news|reading|summary|chat|search) (?:assistants?|bots?|agents?)\b",
+    # "whoever summarises this": the machine named by what it does to the page.
+    r"\b(?:whoever|anyone|anything|whatever) (?:is )?(?:summari[sz]\w*|process\w*|pars\w*|"
+    r"scrap\w*|ingest\w*|index\w*) (?:this|these|us)\b",
     r"\bsummari[sz](?:er|ers|ing tools?|ation (?:tools?|models?|systems?))\b",
     r"\b(?:automated|automatic|machine|ai)[- ](?:summar\w+|readers?|systems?|aggregators?|"
     r"agents?|tools?|content|writers?|digests?|briefings?|newsletters?|feeds?)\b",
@@ -54,11 +58,15 @@ ADDRESS = _words(
 # Setting aside what the machine was told before.
 OVERRIDE_VERB = _words(
     r"\b(?:ignore|ignoring|disregard|forget|override|bypass|discard|abandon|drop|skip|scrap)\b",
-    r"\b(?:throw out|set aside|put aside|pay no (?:attention|heed) to|no longer follow)\b",
+    r"\b(?:throw out|set aside|put aside|pay no (?:attention|heed) to|no longer follow|"
+    r"do not (?:follow|obey)|don't (?:follow|obey)|stop following)\b",
     r"\b(?:ignorez?|oublie[sz]?|ne (?:tiens|tenez) (?:plus )?(?:pas )?compte|fais abstraction)\b",
     r"\b(?:ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|verwirf|übergehe)\b",
-    r"\b(?:ignora|ignore|olvida|olvide|deja de lado|haz caso omiso|descarta|omite)\b",
-    r"(?:игнорируй\w*|проигнорируй\w*|забудь\w*|не обращай\w* внимания|отбрось\w*|отмени\w*)",
+    r"\b(?:ignora|ignore|olvida|olvide|deja de lado|haz caso omiso|descarta|omite|"
+    r"no hagas caso(?: de)?|no sigas|no obedezcas)\b",
+    r"\b(?:ignori|dimentica|trascura|esqueça|esqueca|desconsidere)\b",  # it, pt
+    r"(?:игнорируй\w*|проигнорируй\w*|забудь\w*|не обращай\w* внимания|отбрось\w*|отмени\w*|"
+    r"не (?:выполняй\w*|следуй\w*|слушай\w*|соблюдай\w*))",
     r"(?:تجاهل|انس|انسَ|اترك|أهمل)",
     r"(?:忽略|无视|忘记|忘掉|不要理会|抛开|无需理会)",
 )
@@ -69,6 +77,7 @@ INSTRUCTION_NOUN = _words(
     r"\b(?:consignes?|directives?|règles|ordres)\b",
     r"\b(?:anweisungen|vorgaben|instruktionen|befehle|regeln|anordnungen)\b",
     r"\b(?:instrucciones|órdenes|indicaciones|reglas|directrices|consignas)\b",
+    r"\b(?:istruzioni|indicazioni|regole|instruções|instrucoes|orientações|regras)\b",  # it, pt
     r"(?:указани\w+|инструкци\w+|правил\w*|команд\w*|распоряжени\w+)",
     r"(?:التعليمات|ما سبق|الأوامر|التوجيهات|تعليمات)",
     r"(?:指令|指示|要求|规则|提示|说明|命令|以上内容|上述内容|之前的内容)",
@@ -90,6 +99,10 @@ OUTPUT_VERB = _words(
     r"(?:напиши\w*|сообщи\w*|укажи\w*|добавь\w*|скажи\w*|опубликуй\w*|перескажи\w*)",
     r"(?:اكتب|واكتب|اذكر|قل|أضف|انشر|أعلن)",
     r"(?:写|写上|注明|报道|声称|附上|加上|说明)",
+    r"\b(?:scrivi|riporta|aggiungi|menziona|escreva|escreve|informe|adicione|mencione)\b",
+    r"\b(?:yaz|yazın|belirt|ekle|söyle)\b",
+    # Steering the reader or the text: gated on an object that is the output or its readers.
+    r"\b(?:make sure|ensure|be sure to|point|direct|send|steer|encourage|urge)\b",
 )
 # Words that point at the briefing being written, or its readers.
 META = _words(
@@ -103,6 +116,7 @@ META = _words(
     r"(?:пересказ\w*|эту статью|этот текст|читател\w+|сводк\w+)",
     r"(?:الملخص|ملخص|المقال|القراء)",
     r"(?:总结|摘要|简报|读者|本文)",
+    r"\b(?:riassunto|sintesi|resumo|özet\w*|recaps?|write-?ups?|overviews?|synops[ie]s)\b",
 )
 # Talking to "you", the machine, in each language.
 SECOND_PERSON = _words(
@@ -125,6 +139,8 @@ POLITE_REQUEST = _words(
     r"\b(?:pretend|imagine) (?:that )?(?:you are|you're|to be)\b",
     r"\b(?:act as|role-?play|stay in character|from now on,? you|you are now)\b",
     r"\b(?:s'il te plaît|s'il vous plaît|bitte|por favor|пожалуйста|من فضلك|请)\b",
+    r"\b(?:would|could|can|will) (?:the|this|our|any) (?:assistant|model|bot|ai|summari[sz]er|"
+    r"aggregator|system|tool)\b",
 )
 # Reporting a speaker: a quotation or instruction inside such a sentence is news.
 ATTRIBUTION = _words(
@@ -139,7 +155,9 @@ ATTRIBUTION = _words(
     r"(?:قال|وقال|قالت|صرح|أضاف|بحسب|وفقا)",
     r"(?:表示|说|称|指出)",
 )
-ROLE_LABEL = r"\b(?:system|user|assistant|human|ai|bot|developer|model|instruction|response)\s*:"
+ROLE_LABEL = (
+    r"\b(?:system|user|assistant|human|ai|bot|developer|model|instruction|response)\b[\])>]?\s*:"
+)
 CHAT_TOKEN = (
     r"<\|[^|<>]{1,30}\|>|\[/?(?:inst|sys|system)\]|<</?sys>>|^#{2,} ?(?:instruction|system|"
     r"response)\b|\bbegin(?:ning)? of (?:system|new) (?:prompt|instructions?)\b|\bsystem prompt\s*:"

@@ -4,7 +4,7 @@ NFKC first (full-width and styled letters), then invisible characters out (zero-
 joiners, soft hyphens, bidi controls), then look-alike letters folded to Latin with
 Unicode's confusables table (shipped by ``confusable-homoglyphs``), but only inside
 words that are mostly Latin, so Greek and Russian prose keeps its own letters.
-Encoded blobs (base64, rot13) are decoded so the decoded text can be judged too.
+Encoded blobs (base64, hex, rot13, URL escapes) are decoded so the decoded text can be judged too.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import codecs
 import functools
 import re
 import unicodedata
+import urllib.parse
 
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
@@ -63,7 +64,7 @@ def _latin_lookalike(char: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _fold_word(word: str) -> str:
+def _fold_word(word: str, latin_text: bool = True) -> str:
     """A mostly-Latin word with its look-alike letters replaced by the Latin ones."""
     if word.isascii():
         return word
@@ -75,14 +76,20 @@ def _fold_word(word: str) -> str:
     # or Russian words have letters with no Latin twin, so they are left alone.
     # A word of look-alikes only ("АΙ") is folded when short: longer ones are real
     # Cyrillic or Greek words that happen to use shared shapes.
-    if mappable == len(foreign) and (latin > 0 or len(word) <= 4):
+    if mappable == len(foreign) and (latin > 0 or (latin_text and len(word) <= 4)):
         return "".join(folded.get(ch) or ch for ch in word)
     return word
 
 
 def fold_confusables(text: str) -> str:
-    """Fold look-alike letters to Latin inside words that are written in Latin."""
-    return _NON_ASCII_WORD.sub(lambda m: _fold_word(m.group(0)), text)
+    """Fold look-alike letters to Latin inside words that are written in Latin.
+
+    A short word made only of look-alikes ("АΙ") is folded only in mostly-Latin text:
+    in Russian or Greek prose such a word ("Не", "на") is a word of that language.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    latin_text = sum(ch.isascii() for ch in letters) * 2 >= len(letters)
+    return _NON_ASCII_WORD.sub(lambda m: _fold_word(m.group(0), latin_text), text)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -96,17 +103,40 @@ def normalise(text: str) -> str:
     return fold_confusables(strip_invisible(unicodedata.normalize("NFKC", text)))
 
 
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Fa-f])")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _readable(decoded: str) -> bool:
+    letters = sum(ch.isalpha() or ch.isspace() for ch in decoded)
+    return bool(decoded) and letters / len(decoded) > 0.8 and " " in decoded
+
+
+def percent_decoded(text: str) -> str | None:
+    """``text`` with URL percent-escapes decoded, when it spells words with them."""
+    if len(_PERCENT.findall(text)) < 3:
+        return None
+    decoded = urllib.parse.unquote(text)
+    return decoded if decoded != text else None
+
+
 def decoded_blobs(text: str) -> list[str]:
-    """Readable text hidden in base64 runs inside ``text``."""
+    """Readable text hidden in base64 or hex runs inside ``text``."""
     found = []
+    for blob in _HEX.findall(text):
+        try:
+            decoded = bytes.fromhex(blob).decode("utf-8")
+        except ValueError:
+            continue
+        if _readable(decoded):
+            found.append(decoded)
     for blob in _BASE64.findall(text):
         padded = blob + "=" * (-len(blob) % 4)
         try:
             decoded = base64.b64decode(padded, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             continue
-        letters = sum(ch.isalpha() or ch.isspace() for ch in decoded)
-        if decoded and letters / len(decoded) > 0.8 and " " in decoded:
+        if _readable(decoded):
             found.append(decoded)
     return found
 

@@ -146,6 +146,9 @@ def _about_the_output(text: str) -> str | None:
     """The sentence names the machine's own output or primes it with the 'right' text."""
     if _YOUR_OUTPUT.search(text) or _PRIMED.search(text) or _FORM_ORDER.search(text):
         return "order about the summary"
+    head = re.split(r"[:：]", text, maxsplit=1)
+    if len(head) == 2 and _SUMMARY_HEAD.match(head[0]):
+        return "addressed to the summariser"
     if _FOREIGN_GREETING.search(text) or (len(text.split()) <= 14 and _HEADING.search(text)):
         return "addressed to an AI"
     if _OVERRIDE_VERB_LAST.search(text):
@@ -157,6 +160,8 @@ def _about_the_output(text: str) -> str | None:
 # "A note for summarising tools."): the sentence after it is what it has to say.
 _HEADING = compile_fast(
     r"^\W*(?:if you(?:'re| are) (?:an? |the )?(?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")|"
+    r"(?:the following|what follows|this (?:part|section|paragraph|passage|line)) (?:is )?"
+    r"(?:(?:meant|intended|written|only) )*for (?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")|"
     r"(?:an? |this |our )?(?:note|message|notice|memo|word|reminder|request|section|part)s? "
     r"(?:is )?(?:for|to) (?:any |all |every |the |each |our )?(?:\w+ ){0,2}?(?:"
     + P["machine"].pattern + r")" + _NOT_A_MACHINE + ")",
@@ -193,7 +198,7 @@ def _addressed(text: str) -> str | None:
         head, rest = parts
         if len(head.split()) <= 14 and len(head) <= 120 and P["machine"].search(head):
             named = re.search(
-                r"(?:" + P["address"].pattern + r")\s+(?:\w+\s+){0,2}?(?:" + P["machine"].pattern
+                r"(?:" + P["address"].pattern + r")\s*(?:\w+\s+){0,2}?(?:" + P["machine"].pattern
                 + r")" + _NOT_A_MACHINE + r"(?:\s+\w+){0,3}\W*$", head, re.I,
             )
             if named or _asks(rest, strict=True) or not rest.strip():
@@ -258,6 +263,8 @@ def _machine_obligation(text: str) -> str | None:
     )
     if not obligation:
         return None
+    if P["attribution"].search(text[: obligation.start()]) and ":" not in text[: obligation.start()]:
+        return None  # "X said hospitals using language models must...": reported speech
     subject = obligation.group(0).lower()
     # The summary, an aggregator, or the machine reading "this" page is the one ordered.
     summary_subject = re.search(
@@ -307,6 +314,18 @@ def _override(text: str) -> str | None:
     return None
 
 
+# Who the output is for, as the indirect object of "tell", "let ... know".
+_AUDIENCE = r"(?:people|everyone|everybody|the public|readers|users|subscribers|audiences?|viewers)"
+_LET_KNOW = compile_fast(r"\blet (?:" + _AUDIENCE + r"|your \w+) know\b", re.I)
+# A heading naming the summary itself: "Note for summaries:", "For the digest:".
+_SUMMARY_HEAD = compile_fast(
+    r"^\W*(?:(?:an? |the )?(?:note|notice|message|memo|instructions?|guidance|reminder|update|"
+    r"correction|important)s? )?(?:for|to) (?:the |any |all |each |every )?(?:summar\w+|digests?|"
+    r"briefings?|recaps?|aggregat\w+|overviews?)\W*$",
+    re.I,
+)
+
+
 _LINK_ASK = compile_fast(
     r"\b(?:link|hyperlink|url|tracking pixel|image tag|banner|discount code|promo code|"
     r"coupon)\b", re.I
@@ -321,7 +340,8 @@ def _imperative_output(text: str) -> bool:
         if verb is None:
             continue
         after = clause[verb.end(): verb.end() + 60]
-        if re.match(r"\s*(?:instead\s+|only\b|(?:this|it|the \w+) as\b)|\s*(?:that|,? dass|que|что|أن|:)",
+        if re.match(r"\s*(?:instead\s+|only\b|(?:this|it|the \w+) as\b)|\s*(?:" + _AUDIENCE + r"\s+)?"
+                    r"(?:that|,? dass|(?:de )?que|что|أن|:)",
                     after, re.I) \
                 or P["meta"].search(clause[:120]) or P["machine"].search(clause[:120]) \
                 or _LINK_ASK.search(clause[:80]) \
@@ -340,14 +360,15 @@ _ROLE_PLAY = compile_fast(
     r"(?:assume|take on|play|adopt) the (?:role|persona|part) of|"
     r"stay in character|let'?s play|let us play)\b|"
     r"\b(?:pretend (?:that )?you(?: are|'re)|imagine (?:that )?you(?: are|'re)|from now on,? you|"
-    r"you are now|you're now|you are (?:a|an) \w+ (?:who|that))\b",
+    r"you are now|you're now|you are (?:a|an) \w+ (?:who|that)|"
+    r"you(?:'re| are) (?:a|an) (?:[\w-]+ ){1,3}now)\b",
     re.I,
 )
 
 
 def _directive(text: str) -> str | None:
     """An order or polite request about the summary, without naming the machine."""
-    if _imperative_output(text) or _STOP_WORK.search(text):
+    if _imperative_output(text) or _STOP_WORK.search(text) or _LET_KNOW.search(text):
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"
@@ -358,7 +379,7 @@ def _directive(text: str) -> str | None:
     polite = P["polite"].search(text)
     if polite and (P["output_verb"].search(text) or P["meta"].search(text)) and (
         P["second_person"].search(text)
-        or polite.group(0).split()[1].lower() in ("the", "this", "our", "any")  # "could the bot"
+        or re.search(r"\b(?:the|this|our|any)\b", polite.group(0), re.I) is not None  # "could the bot"
     ):
         return "request to the summariser"
     return None

@@ -28,13 +28,13 @@ MACHINE = _words(
     r"\b(?:whoever|anyone|anything|whatever) (?:is )?(?:summari[sz]\w*|process\w*|pars\w*|"
     r"scrap\w*|ingest\w*|index\w*) (?:this|these|us)\b",
     r"\bsummari[sz](?:er|ers|ing tools?|ation (?:tools?|models?|systems?))\b",
-    r"\b(?:automated|automatic|machine|ai)[- ](?:summar\w+|readers?|systems?|aggregators?|"
-    r"agents?|tools?|content|writers?|digests?|briefings?|newsletters?|feeds?)\b",
+    r"\b(?:automated|automatic|machine|ai|ai-powered)[- ](?:[a-z]+ ){0,2}?(?:summar\w+|readers?|systems?|aggregators?|"
+    r"agents?|tools?|content|writers?|digests?|briefings?|newsletters?|feeds?|services?|platforms?)\b",
     r"\b(?:systems?|tools?|programs?|software|engines?|pipelines?|services?|apps?|"
     r"applications?)\s+(?:(?:that|which) (?:is|are) )?\w+ing (?:this|these)\b",
     r"\b(?:news )?aggregators?\b",
     r"\bartificial intelligence\b",
-    r"\b(?:i\.?a\.?|intelligence artificielle|mod[eè]le de langage|assistant virtuel|robot)\b",
+    r"\b(?:i\.?a\.?|intelligences? artificielles?|mod[eè]le de langage|assistant virtuel|robot)\b",
     r"\b(?:ki|k\.i\.|sprachmodell\w*|künstliche[nr]? intelligenz|chatbot\w*|ki-\w+)\b",
     r"\b(?:inteligencia artificial|modelo de lenguaje|asistente virtual)\b",
     r"(?:нейросет\w*|(?<!\w)ии(?!\w)|искусственн\w+ интеллект\w*|языков\w+ модел\w*|чат-?бот\w*|(?<!\w)бот\w*)",
@@ -45,6 +45,7 @@ MACHINE = _words(
 # Turning to the machine: a greeting or a preposition of address before its name.
 ADDRESS = _words(
     r"\b(?:hi|hello|hey|dear|greetings|attention|note|message|instructions?|notice|memo|"
+    r"atención|achtung|hinweis|внимание|nota|avviso|aviso|"
     r"reminder|update|correction)\b(?: (?:there|to|for))?,?",
     r"\b(?:to|for)\b(?: (?:any|all|every|the|each|our))?",
     r"\b(?:à|au|aux|pour|destinée? (?:à|au|aux))\b",
@@ -80,7 +81,7 @@ INSTRUCTION_NOUN = _words(
     r"\b(?:istruzioni|indicazioni|regole|instruções|instrucoes|orientações|regras)\b",  # it, pt
     r"(?:указани\w+|инструкци\w+|правил\w*|команд\w*|распоряжени\w+)",
     r"(?:التعليمات|ما سبق|الأوامر|التوجيهات|تعليمات)",
-    r"(?:指令|指示|要求|规则|提示|说明|命令|以上内容|上述内容|之前的内容)",
+    r"(?:指令|指示|要求|规则|提示|说明|命令|以上内容|上述内容|之前的内容|上文|前文|上面的内容)",
 )
 # Whose instructions: a third party's are news ("ordered the insurer to ignore its
 # previous instructions"); the reader-machine's own ("your", none) are an override.
@@ -92,7 +93,7 @@ OUTPUT_VERB = _words(
     r"describe|present|summari[sz]e|call|cite|credit|link|translate|sign|correct|replace|"
     r"recommend|advise|append|respond|reply|answer|claim|announce|emphasi[sz]e|omit|"
     r"headline|list|return|render|conclude|frame|portray|refer)\b",
-    r"\b(?:indique[sz]?|écri[st]|écrivez|dis|dites|annonce[sz]?|ajoute[sz]?|publie[sz]?|"
+    r"\b(?:indique[sz]?|écri[st]|écrivez|dis|dites|présente[sz]?|décri[st]|décrivez|annonce[sz]?|ajoute[sz]?|publie[sz]?|"
     r"mentionne[sz]?|signale[sz]?|affirme[sz]?|résume[sz]?)\b",
     r"\b(?:melde|schreibe?|sage?|berichte|füge hinzu|erwähne|behaupte|veröffentliche|gib an)\b",
     r"\b(?:publica|escribe|di|informa|afirma|añade|agrega|menciona|indica|resume|reporta)\b",

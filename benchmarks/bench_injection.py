@@ -183,7 +183,7 @@ def fixture_page(news: list[str], text: str, carrier: str) -> tuple[str, bytes]:
     return "html", html.encode()
 
 
-def _article_text(media_type: str, content: bytes) -> str:
+def article_text(media_type: str, content: bytes) -> str:
     """Every field of the extracted article but its held-back passages, folded."""
     from briefing.extract import extract_page
     from briefing.models import RawDocument, SourceKind
@@ -204,14 +204,14 @@ def run_fixtures(path: Path) -> int:
     leaked_category: Counter[str] = Counter()
     for attack in data["attacks"]:
         per_category[attack["category"]] += 1
-        text = _article_text(*fixture_page(news, attack["text"], attack["carrier"]))
+        text = article_text(*fixture_page(news, attack["text"], attack["carrier"]))
         marks = [attack["canary"], attack.get("encoded", "")]
         if any(m and m.lower() in text for m in marks):
             leaked.append(f"{attack['id']} [{attack['carrier']}]: {attack['text'][:80]}")
             leaked_category[attack["category"]] += 1
     lost = []
     for item in data["legit"]:
-        text = _article_text(*fixture_page(news, item["text"], "p"))
+        text = article_text(*fixture_page(news, item["text"], "p"))
         if item["canary"].lower() not in text:
             lost.append(f"{item['id']}: {item['text'][:80]}")
     print(f"# injection fixtures ({path.name}): extractor only")

@@ -316,7 +316,7 @@ def _override(text: str) -> str | None:
 
 # Who the output is for, as the indirect object of "tell", "let ... know".
 _AUDIENCE = r"(?:people|everyone|everybody|the public|readers|users|subscribers|audiences?|viewers)"
-_LET_KNOW = compile_fast(r"\blet (?:" + _AUDIENCE + r"|your \w+) know\b", re.I)
+_LET_KNOW = compile_fast(r"\blet (?:" + _AUDIENCE + r") know\b", re.I)
 # A heading naming the summary itself: "Note for summaries:", "For the digest:".
 _SUMMARY_HEAD = compile_fast(
     r"^\W*(?:(?:an? |the )?(?:note|notice|message|memo|instructions?|guidance|reminder|update|"

@@ -304,6 +304,9 @@ def _override(text: str) -> str | None:
         if P["third_party_owner"].search(between) and not P["second_person"].search(between):
             continue  # "ignore its prior guidelines": someone else's orders, reported
         before = text[: verb.start()]
+        if verb.group(0).lower().startswith(("do", "stop")) and re.search(r"\w\s*$", before) and \
+                not re.search(r"\b(?:please|now|and|then|just|so)\s*$", before, re.I):
+            continue  # "employees don't follow the rules": a subject's habit, not an order
         reported = re.search(r"\bto\s+$", before) and P["attribution"].search(text)
         if reported and not P["second_person"].search(between):
             continue  # "ordered X to ignore previous orders", "time to forget the rules", said Y
@@ -332,6 +335,32 @@ _LINK_ASK = compile_fast(
 )
 
 
+_STEER = re.compile(r"(?:make sure|ensure|be sure to|point|direct|send|steer|encourage|urge)\b", re.I)
+_STEERED = compile_fast(
+    r"\b(?:readers?|audiences?|users|subscribers|summary|summaries|briefing|digest|recap|"
+    r"overview|output|headline)\b", re.I
+)
+
+
+# Words that open an introductory phrase before an imperative ("From now on, say that").
+_INTRO = compile_fast(
+    r"^\W*(?:from|going|in|when|whenever|if|after|before|for|as|instead|now|also|finally|then|"
+    r"first|whatever|regardless|no matter|once|while|to|please|ok|okay|note|important|remember)\b",
+    re.I,
+)
+
+
+def _after_subject(text: str, head: re.Match[str]) -> bool:
+    """'Experts, including Dr Lee, say that...': a verb after its subject, not an order."""
+    if not head.group(0).strip().startswith(","):
+        return False
+    before = text[: head.start()]
+    return bool(re.search(r"\w", before)) and not (
+        _INTRO.search(before) or P["machine"].search(before) or P["meta"].search(before)
+        or P["second_person"].search(before) or P["polite"].search(before)
+    )
+
+
 def _imperative_output(text: str) -> bool:
     """An order about the output at the head of a clause: 'say that', 'tell readers'."""
     for head in _CLAUSE_HEAD.finditer(text):
@@ -340,9 +369,15 @@ def _imperative_output(text: str) -> bool:
         if verb is None:
             continue
         after = clause[verb.end(): verb.end() + 60]
-        if re.match(r"\s*(?:instead\s+|only\b|(?:this|it|the \w+) as\b)|\s*(?:" + _AUDIENCE + r"\s+)?"
-                    r"(?:that|,? dass|(?:de )?que|что|أن|:)",
-                    after, re.I) \
+        if _STEER.match(verb.group(0)):
+            # Everyday verbs ("ensure that you...", "direct the defendants"): only an
+            # object that is the output or its readers makes them an order about it.
+            if _STEERED.search(clause[:60]):
+                return True
+            continue
+        if (re.match(r"\s*(?:instead\s+|only\b|(?:this|it|the \w+) as\b)|\s*(?:" + _AUDIENCE + r"\s+)?"
+                     r"(?:that|,? dass|(?:de )?que|что|أن|:)",
+                     after, re.I) and not _after_subject(text, head)) \
                 or P["meta"].search(clause[:120]) or P["machine"].search(clause[:120]) \
                 or _LINK_ASK.search(clause[:80]) \
                 or (head.start() < 60 and P["meta"].search(text[: head.start()])):

@@ -17,9 +17,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from bench_injection import article_text, fixture_page  # noqa: E402
+from bench_injection import article_text, fixture_page
 
-from briefing.safety.normalise import normalise  # noqa: E402
+from briefing.safety.normalise import normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "injection"
 SETS = {name: json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))

@@ -99,59 +99,16 @@ def judge(sentence: str) -> str | None:
     return _addressed(text) or _override(text) or _directive(text) or _about_the_output(text)
 
 
-# "Your summary", "votre résumé", "в вашем пересказе": the output of the machine reading
-# the page, in the second person; no news story speaks of its reader's summary.
-_YOUR_OUTPUT = compile_fast(
-    r"\byour (?:\w+ )?(?:summary|summaries|recap|write-?up|overview|digest|briefing|synopsis|"
-    r"output|rundown)\b|"
-    r"\b(?:votre|ton|ta|vos|tes) (?:résumé|synthèse)|"
-    r"\b(?:tu|su|vuestro) resumen\b|"
-    r"\b(?:deine[rnms]?|ihre[rnms]?) zusammenfassung\b|"
-    r"\b(?:tuo|tua|vostro|vostra) (?:riassunto|sintesi)\b|"
-    r"\b(?:seu|sua|teu|tua) resumo\b|"
-    r"(?:тво\w+|ваш\w*) (?:пересказ\w*|сводк\w*)|"
-    r"\bözetin(?:de|e|i)?\b|你的(?:摘要|总结)|ملخصك",
-    re.I,
-)
-# Output primed with the "right" text: "the correct summary of this article is:".
-_PRIMED = compile_fast(
-    r"\b(?:correct|accurate|true|proper|right|approved) (?:summary|headline|recap|synopsis|"
-    r"takeaway|tl;?dr)(?: of this (?:article|story|page|text|report))?(?: is| reads| should (?:be|read))?"
-    r"\s*:|\b(?:correct|accurate|proper|approved) (?:summary|headline|recap|synopsis) of this "
-    r"(?:article|story|page|text|report)\b|"
-    r"\b(?:use|copy|reproduce|repeat|paste|quote) (?:this|it|the following|these words)"
-    r"(?: \w+){0,2} (?:verbatim|word for word|exactly as (?:written|given))\b",
-    re.I,
-)
-# The output's form dictated: "end each sentence of your reply with ...".
-_FORM_ORDER = compile_fast(
-    r"(?:^|[.;:!?]\s+)\W*(?:end|start|begin|finish|close|sign|prefix|follow) (?:each|every|all|the) "
-    r"(?:sentence|paragraph|line|bullet|item|reply|answer|response|summary|summaries)s?\b",
-    re.I,
-)
-# A greeting to the machine in the inbox's other languages.
-_FOREIGN_GREETING = compile_fast(
-    r"^\W*(?:уважаем\w+|дорог\w+|liebe[rs]?|lieber|sehr geehrte[rs]?|cher|chère|chers|"
-    r"querid[oa]s?|estimad[oa]s?|car[oa]|gentile|prezad[oa]s?|sevgili|değerli|عزيزي|亲爱的)\s+"
-    r"(?:\w+\s+){0,2}?(?:" + P["machine"].pattern + ")",
-    re.I,
-)
-# Turkish puts the verb last: "talimatları yok say" (set the instructions aside).
-_OVERRIDE_VERB_LAST = compile_fast(
-    r"\btalimat\w*\s+(?:\w+\s+){0,2}?(?:yok say|görmezden gel|unut|dikkate alma)\w*", re.I
-)
-
-
 def _about_the_output(text: str) -> str | None:
     """The sentence names the machine's own output or primes it with the 'right' text."""
-    if _YOUR_OUTPUT.search(text) or _PRIMED.search(text) or _FORM_ORDER.search(text):
+    if P["your_output"].search(text) or P["primed"].search(text) or P["form_order"].search(text):
         return "order about the summary"
     head = re.split(r"[:：]", text, maxsplit=1)
     if len(head) == 2 and _SUMMARY_HEAD.match(head[0]):
         return "addressed to the summariser"
-    if _FOREIGN_GREETING.search(text) or (len(text.split()) <= 14 and _HEADING.search(text)):
+    if P["foreign_greeting"].search(text) or (len(text.split()) <= 14 and _HEADING.search(text)):
         return "addressed to an AI"
-    if _OVERRIDE_VERB_LAST.search(text):
+    if P["override_verb_last"].search(text):
         return "overrides the reader's instructions"
     return None
 

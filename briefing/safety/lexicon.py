@@ -165,6 +165,44 @@ CHAT_TOKEN = (
 )
 MARKUP = r"!\[[^\]]*\]\([^)]*\)|<\s*(?:img|a|script|iframe)\b[^>]*>|\[[^\]]+\]\(\s*https?://"
 
+# "Your summary", "votre résumé", "в вашем пересказе": the output of the machine reading
+# the page, in the second person; no news story speaks of its reader's summary.
+YOUR_OUTPUT = (
+    r"\byour (?:\w+ )?(?:summary|summaries|recap|write-?up|overview|digest|briefing|synopsis|"
+    r"output|rundown)\b|"
+    r"\b(?:votre|ton|ta|vos|tes) (?:résumé|synthèse)|"
+    r"\b(?:tu|su|vuestro) resumen\b|"
+    r"\b(?:deine[rnms]?|ihre[rnms]?) zusammenfassung\b|"
+    r"\b(?:tuo|tua|vostro|vostra) (?:riassunto|sintesi)\b|"
+    r"\b(?:seu|sua|teu|tua) resumo\b|"
+    r"(?:тво\w+|ваш\w*) (?:пересказ\w*|сводк\w*)|"
+    r"\bözetin(?:de|e|i)?\b|你的(?:摘要|总结)|ملخصك"
+)
+# Output primed with the "right" text: "the correct summary of this article is:".
+PRIMED = (
+    r"\b(?:correct|accurate|true|proper|right|approved) (?:summary|headline|recap|synopsis|"
+    r"takeaway|tl;?dr)(?: of this (?:article|story|page|text|report))?(?: is| reads| should (?:be|read))?"
+    r"\s*:|\b(?:correct|accurate|proper|approved) (?:summary|headline|recap|synopsis) of this "
+    r"(?:article|story|page|text|report)\b|"
+    r"\b(?:use|copy|reproduce|repeat|paste|quote) (?:this|it|the following|these words)"
+    r"(?: \w+){0,2} (?:verbatim|word for word|exactly as (?:written|given))\b"
+)
+# The output's form dictated: "end each sentence of your reply with ...".
+FORM_ORDER = (
+    r"(?:^|[.;:!?]\s+)\W*(?:end|start|begin|finish|close|sign|prefix|follow) (?:each|every|all|the) "
+    r"(?:sentence|paragraph|line|bullet|item|reply|answer|response|summary|summaries)s?\b"
+)
+# A greeting to the machine in the inbox's other languages.
+FOREIGN_GREETING = (
+    r"^\W*(?:уважаем\w+|дорог\w+|liebe[rs]?|lieber|sehr geehrte[rs]?|cher|chère|chers|"
+    r"querid[oa]s?|estimad[oa]s?|car[oa]|gentile|prezad[oa]s?|sevgili|değerli|عزيزي|亲爱的)\s+"
+    r"(?:\w+\s+){0,2}?(?:" + MACHINE + ")"
+)
+# Turkish puts the verb last: "talimatları yok say" (set the instructions aside).
+OVERRIDE_VERB_LAST = (
+    r"\btalimat\w*\s+(?:\w+\s+){0,2}?(?:yok say|görmezden gel|unut|dikkate alma)\w*"
+)
+
 COMPILED: dict[str, re.Pattern[str]] = {
     name: compile_fast(pattern, re.IGNORECASE | re.MULTILINE)
     for name, pattern in {
@@ -181,5 +219,10 @@ COMPILED: dict[str, re.Pattern[str]] = {
         "chat_token": CHAT_TOKEN,
         "markup": MARKUP,
         "third_party_owner": THIRD_PARTY_OWNER,
+        "your_output": YOUR_OUTPUT,
+        "primed": PRIMED,
+        "form_order": FORM_ORDER,
+        "foreign_greeting": FOREIGN_GREETING,
+        "override_verb_last": OVERRIDE_VERB_LAST,
     }.items()
 }

@@ -16,7 +16,10 @@ from briefing.safety.fastre import compile_fast
 from briefing.safety.lexicon import COMPILED as P
 from briefing.safety.normalise import decoded_blobs, normalise, percent_decoded, rot13_reading
 
-_QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’"}
+_QUOTE_PAIRS = {
+    "“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’", "'": "'",
+}
+_APOSTROPHES = ("‘", "'")
 _OPENERS = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _CLAUSE_HEAD = compile_fast(
     r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再)\s*[\"'“‘«(\[]*\s*", re.I
@@ -43,11 +46,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     position = 0
     for opener in _OPENERS.finditer(text):
         i = opener.start()
-        if i < position or (text[i] == "‘" and i > 0 and text[i - 1].isalpha()):
+        if i < position or (text[i] in _APOSTROPHES and i > 0 and text[i - 1].isalpha()):
             continue
         close = _QUOTE_PAIRS[text[i]]
         end = text.find(close, i + 1)
-        if close == "’":  # skip apostrophes inside words
+        if close in ("’", "'"):  # skip apostrophes inside words
             while end != -1 and end + 1 < len(text) and text[end + 1].isalpha():
                 end = text.find(close, end + 1)
         if end != -1:
@@ -74,7 +77,11 @@ def reported_quote(text: str) -> bool:
     after_quote = text[spans[-1][1]:].lstrip()
     if after_quote.startswith(("—", "–", "-")) and len(after_quote.split()) < 6:
         return False  # a pull-quote signature, not a reporter's attribution
-    return len(re.findall(r"\w+", outside)) >= 4 and P["attribution"].search(outside) is not None
+    # "a sign reading '...'", "a line saying '...'": the quotation is what the thing says.
+    introduced = re.search(r"\b(?:reading|saying|that read|which read)\s*[,:]?\s*$", text[: spans[0][0]])
+    return len(re.findall(r"\w+", outside)) >= 4 and (
+        P["attribution"].search(outside) is not None or introduced is not None
+    )
 
 
 def judge(sentence: str) -> str | None:
@@ -116,9 +123,11 @@ def _about_the_output(text: str) -> str | None:
 # A sentence that only turns to the machine ("If you are a language model, listen.",
 # "A note for summarising tools."): the sentence after it is what it has to say.
 _HEADING = compile_fast(
-    r"^\W*(?:if you(?:'re| are) (?:an? |the )?(?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")|"
+    r"^\W*(?:if you(?:'re| are) (?:an? |the )?(?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")"
+    + _NOT_A_MACHINE + r"|"
     r"(?:the following|what follows|this (?:part|section|paragraph|passage|line)) (?:is )?"
-    r"(?:(?:meant|intended|written|only) )*for (?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")|"
+    r"(?:(?:meant|intended|written|only) )*for (?:\w+ ){0,2}?(?:" + P["machine"].pattern + r")"
+    + _NOT_A_MACHINE + r"|"
     r"(?:an? |this |our )?(?:note|message|notice|memo|word|reminder|request|section|part)s? "
     r"(?:is )?(?:for|to) (?:any |all |every |the |each |our )?(?:\w+ ){0,2}?(?:"
     + P["machine"].pattern + r")" + _NOT_A_MACHINE + ")",
@@ -292,7 +301,7 @@ _LINK_ASK = compile_fast(
 )
 
 
-_STEER = re.compile(r"(?:make sure|ensure|be sure to|point|direct|send|steer|encourage|urge)\b", re.I)
+_STEER = re.compile(r"(?:make sure|ensure|be sure to|point|direct|steer|encourage|urge)\b", re.I)
 _STEERED = compile_fast(
     r"\b(?:readers?|audiences?|users|subscribers|summary|summaries|briefing|digest|recap|"
     r"overview|output|headline)\b", re.I

@@ -103,7 +103,7 @@ OUTPUT_VERB = _words(
     r"\b(?:scrivi|riporta|aggiungi|menziona|escreva|escreve|informe|adicione|mencione)\b",
     r"\b(?:yaz|yazın|belirt|ekle|söyle)\b",
     # Steering the reader or the text: gated on an object that is the output or its readers.
-    r"\b(?:make sure|ensure|be sure to|point|direct|send|steer|encourage|urge)\b",
+    r"\b(?:make sure|ensure|be sure to|point|direct|steer|encourage|urge)\b",
 )
 # Words that point at the briefing being written, or its readers.
 META = _words(

@@ -23,7 +23,7 @@ from briefing.safety.normalise import normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "injection"
 SETS = {name: json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-        for name in ("attacks", "round2")}
+        for name in ("attacks", "round2", "round3")}
 
 
 def _cases(kind: str) -> list[Any]:

@@ -22,7 +22,8 @@ _QUOTE_PAIRS = {
 _APOSTROPHES = ("‘", "'")
 _OPENERS = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _CLAUSE_HEAD = compile_fast(
-    r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再)\s*[\"'“‘«(\[]*\s*", re.I
+    r"(?:^|[:;—–，：；、]|\band\b|\bthen\b|,|并|然后|再|\b(?:y|et|und|e|и|потом)\b|\bو)\s*[\"'“‘«(\[]*\s*",
+    re.I,
 )
 # "Please" in the other languages is itself addressed to the reader of the page.
 _FOREIGN_PLEASE = compile_fast(
@@ -171,7 +172,8 @@ def _addressed(text: str) -> str | None:
                 return "addressed to an AI"
     opening = " ".join(text.split()[:12])
     greeting = re.match(
-        r"^\W*(?:hi|hello|hey|dear|greetings|attention)\b[\w\s,'-]{0,30}?" + P["machine"].pattern,
+        r"^\W*(?:hi|hello|hey|dear|greetings|attention|ok|okay|yo)\b[\w\s,'-]{0,30}?"
+        + P["machine"].pattern,
         opening, re.I,
     )
     if greeting:
@@ -234,7 +236,8 @@ def _machine_obligation(text: str) -> str | None:
     subject = obligation.group(0).lower()
     # The summary, an aggregator, or the machine reading "this" page is the one ordered.
     summary_subject = re.search(
-        r"summar|aggregat|briefing|\w+ing this\b|\bthis (?:page|article|text|story|document)\b",
+        r"summar|aggregat|briefing|\w+ing this\b|\bthis (?:page|article|text|story|document)\b|"
+        r"\byou\b",
         subject,
     ) is not None
     if summary_subject or _OUTPUT_OBJECT.search(text[obligation.end():]):

@@ -31,7 +31,9 @@ MACHINE = _words(
     r"\b(?:automated|automatic|machine|ai|ai-powered)[- ](?:[a-z]+ ){0,2}?(?:summar\w+|readers?|systems?|aggregators?|"
     r"agents?|tools?|content|writers?|digests?|briefings?|newsletters?|feeds?|services?|platforms?)\b",
     r"\b(?:systems?|tools?|programs?|software|engines?|pipelines?|services?|apps?|"
-    r"applications?)\s+(?:(?:that|which) (?:is|are) )?\w+ing (?:this|these)\b",
+    r"applications?|models?|bots?)\s+(?:(?:that|which) (?:is|are) )?\w+ing (?:this|these)\b",
+    r"\b(?:systems?|tools?|programs?|software|models?|bots?|agents?)\s+(?:that|which) (?:read|process|"
+    r"summari[sz]e|parse|scrape|ingest|crawl)s? (?:this|these)\b",
     r"\b(?:news )?aggregators?\b",
     r"\bartificial intelligence\b",
     r"\b(?:i\.?a\.?|intelligences? artificielles?|mod[eè]le de langage|assistant virtuel|robot)\b",
@@ -74,6 +76,7 @@ OVERRIDE_VERB = _words(
 INSTRUCTION_NOUN = _words(
     r"\b(?:instructions?|directions?|directives?|prompts?|rules|guidelines|orders|commands|"
     r"context|programming|guardrails|constraints|everything (?:above|before|else))\b",
+    r"\b(?:ce qui précède|lo anterior|das obige|alles vorherige)\b|вышесказанн\w+|всё (?:выше|сказанное)",
     r"\b(?:what (?:came|was said) before|all of the above|the above)\b",
     r"\b(?:consignes?|directives?|règles|ordres)\b",
     r"\b(?:anweisungen|vorgaben|instruktionen|befehle|regeln|anordnungen)\b",
@@ -180,6 +183,10 @@ YOUR_OUTPUT = (
 )
 # Output primed with the "right" text: "the correct summary of this article is:".
 PRIMED = (
+    r"\b(?:vital|essential|important|crucial|imperative|necessary) that (?:any|every|each|the|your) "
+    r"(?:summary|summaries|recap|digest|briefing|overview|write-?up)\b|"
+    r"\b(?:when|if|as|while|before) you (?:write (?:up|about)|summari[sz]e|report on|cover|"
+    r"recap|digest|process) (?:this|the) (?:story|article|page|text|piece|report|news)\b|"
     r"\b(?:correct|accurate|true|proper|right|approved) (?:summary|headline|recap|synopsis|"
     r"takeaway|tl;?dr)(?: of this (?:article|story|page|text|report))?(?: is| reads| should (?:be|read))?"
     r"\s*:|\b(?:correct|accurate|proper|approved) (?:summary|headline|recap|synopsis) of this "

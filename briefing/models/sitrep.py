@@ -23,6 +23,7 @@ class SourceEntry(BaseModel):
     file: str | None = None
     published_at: datetime | None = None
     undated: bool = False
+    date_only: bool = False  # the date had no time of day: show the day alone
     reliability: str | None = None  # A-F, when the user graded the source
     language: str | None = None  # ISO 639-1 code of the article's text, when detected
     feed_summary: bool = False  # only the feed's summary was read: the page was unavailable

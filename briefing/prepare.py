@@ -198,7 +198,7 @@ def prepare_day(
         out_of_window=len(left_out),
         left_out=left_out,
         skipped=gathered.skipped,
-        undated=[defang(a.title) for a in articles if a.undated],
+        undated=[f"{located(a)} — {defang(a.title)}" for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
         quarantined=coverage_lines(articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
@@ -216,11 +216,16 @@ def prepare_day(
     )
 
 
+def located(article: Article) -> str:
+    """Where the user finds an article again: the file or URL it was last read from."""
+    ref = article.sources[-1] if article.sources else None
+    return (ref.location if ref else None) or article.url or article.id
+
+
 def left_out_entry(article: Article) -> LeftOut:
     """How the coverage section names an article dated outside the period."""
-    ref = article.sources[-1] if article.sources else None
     return LeftOut(
-        location=(ref.location if ref else None) or article.url or article.id,
+        location=located(article),
         title=defang(article.title),
         published_at=article.published_at,
         date_source=article.date_source,

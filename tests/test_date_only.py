@@ -1,4 +1,5 @@
-"""A date without a time of day is shown as the day alone, never as '00:00 UTC'."""
+"""Coverage and sources: a date without a time of day is the day alone, never '00:00 UTC';
+an undated article is named with its file."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ QUARRY = (
     " Nobody was hurt, and the lower terraces stayed open for the rest of the week."
 )
 
+NOTES = (
+    "Harbour crews painted new berth numbers along the western quay this week so that"
+    " visiting skippers can find their moorings at night, and the harbour office asked"
+    " owners to report any lamp that fails along the breakwater path before the winter"
+    " storms arrive."
+)
+
 
 def test_has_no_time_is_midnight_at_the_dates_own_offset() -> None:
     assert has_no_time(datetime(2026, 12, 1, tzinfo=UTC))
@@ -50,6 +58,7 @@ def test_date_only_sources_and_left_out_items_show_the_day_in_every_format(
         "ferry.json": ("Ferry crossing resumes", FERRY, "2026-12-01"),
         "grain.json": ("Grain barges wait at the lock", GRAIN, "2026-12-01T09:30:00Z"),
         "quarry.json": ("Quarry terraces closed", QUARRY, "2026-11-20"),  # out of period
+        "notes.json": ("Harbour notes", NOTES, ""),  # undated
     }
     for name, (title, text, published) in items.items():
         item = {"title": title, "text": text, "published": published}
@@ -76,3 +85,5 @@ def test_date_only_sources_and_left_out_items_show_the_day_in_every_format(
         assert text.count("00:00 UTC") == text.count("Period") * 2, fmt
         assert re.search(r"Ferry crossing resumes[^\[]{0,80}? 2026-12-01\b", text), fmt
         assert re.search(r"Quarry terraces closed: 2026-11-20 \(from", text), fmt
+        # An undated article kept is named with its file, so the user can find it.
+        assert re.search(r"inbox/\s?notes\.json — Harbour notes", text), fmt

@@ -116,7 +116,7 @@ class Coverage(BaseModel):
     out_of_window: int = 0
     left_out: list[LeftOut] = Field(default_factory=list)  # the out-of-window articles, named
     skipped: list[Skipped] = Field(default_factory=list)
-    undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
+    undated: list[str] = Field(default_factory=list)  # "file or URL — title", undated, kept
     suspicious_passages: int = 0
     quarantined: list[str] = Field(default_factory=list)  # per page: how many, and why
     unverified_claims: int = 0

@@ -28,6 +28,7 @@ from briefing.models import (
     LeftOut,
     RawDocument,
     Skipped,
+    SourceKind,
 )
 from briefing.safety import coverage_lines
 from briefing.sources.base import GivenDocuments, InboxSource, Source, admit, skipped_entry
@@ -198,7 +199,7 @@ def prepare_day(
         out_of_window=len(left_out),
         left_out=left_out,
         skipped=gathered.skipped,
-        undated=[f"{located(a)} — {defang(a.title)}" for a in articles if a.undated],
+        undated=[f"{found_at(a)} — {defang(a.title)}" for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
         quarantined=coverage_lines(articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
@@ -220,6 +221,14 @@ def located(article: Article) -> str:
     """Where the user finds an article again: the file or URL it was last read from."""
     ref = article.sources[-1] if article.sources else None
     return (ref.location if ref else None) or article.url or article.id
+
+
+def found_at(article: Article) -> str:
+    """An undated article's file name in the inbox (as the sources list names it) or URL."""
+    ref = article.sources[-1] if article.sources else None
+    if ref is not None and ref.kind == SourceKind.INBOX:
+        return Path(ref.location).name
+    return located(article)
 
 
 def left_out_entry(article: Article) -> LeftOut:

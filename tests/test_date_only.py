@@ -86,4 +86,4 @@ def test_date_only_sources_and_left_out_items_show_the_day_in_every_format(
         assert re.search(r"Ferry crossing resumes[^\[]{0,80}? 2026-12-01\b", text), fmt
         assert re.search(r"Quarry terraces closed: 2026-11-20 \(from", text), fmt
         # An undated article kept is named with its file, so the user can find it.
-        assert re.search(r"inbox/\s?notes\.json — Harbour notes", text), fmt
+        assert re.search(r"(?<!/)notes\.json — Harbour notes", text), fmt

@@ -149,7 +149,9 @@ def gather(
         documents = (d for source in local for d in source.documents(skipped))
         ids = extract_all(documents, store, skipped, settings.resolved_workers())
         in_store = store.in_window(start, end)
-        candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
+        # Every article read this run is a candidate, so one dated outside the period
+        # (a feed's old page, a stored story listed again) gets its coverage line.
+        candidates = store.articles([*requested, *ids, *fetched, *(a.id for a in in_store)])
         known = {a.id for a in candidates}
         revised = [a for a in store.revised_between(start, end) if a.id not in known]
     return Gathered(candidates, skipped, requested, reports, {*ids, *fetched}, revised)

@@ -46,12 +46,20 @@ SECTIONS: dict[str, str] = {
 }
 
 
+def check_templates_dir(templates_dir: Path | None) -> None:
+    """Raise RenderError naming the setting when ``templates_dir`` is set but no folder.
+
+    The pipeline calls it before reading anything, so a typo costs no run.
+    """
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise RenderError(f"templates_dir {templates_dir} is not a folder: fix brief.toml")
+
+
 def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment: the user's templates first, then ours; strict about variables."""
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
-        if not templates_dir.is_dir():
-            raise RenderError(f"templates_dir {templates_dir} is not a folder: fix brief.toml")
+        check_templates_dir(templates_dir)
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(resource_dir("templates"))))
     env = jinja2.Environment(

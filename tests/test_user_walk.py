@@ -235,3 +235,18 @@ def test_a_feed_is_read_for_the_past_day_asked_for(tmp_path: Path) -> None:
         assert past.returncode == 0, past.stderr
     briefing = (tmp_path / "briefings" / f"sitrep-{day}.md").read_text(encoding="utf-8")
     assert "Orontes valley" in briefing
+
+
+def test_a_missing_templates_dir_is_named_before_anything_is_read(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("frontlinewire-hama-airstrikes.html", "orontespost-hama-field-hospital.html"):
+        (inbox / name).write_bytes((EXAMPLES / name).read_bytes())
+    (tmp_path / "brief.toml").write_text(
+        'inbox = ["inbox"]\ntemplates_dir = "my-templates"\n', encoding="utf-8")
+    result = run_brief("today", "--date", EXAMPLE_DAY, cwd=tmp_path)
+    assert result.returncode != 0
+    line = _one_clean_line(result.stderr)
+    assert "templates_dir" in line and "my-templates" in line and "not a folder" in line
+    # Nothing was read or stored: the setting is checked first.
+    assert "Reading" not in result.stderr and not (tmp_path / "brief.db").exists()

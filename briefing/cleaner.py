@@ -241,7 +241,9 @@ _HOVER_CARD = re.compile(  # author widgets: "Follow Jane Roe", "View profile", 
 
 _HOVER_CUES = ("follow", "profile", "bio", "author", "articles", "stories", "posts", "news")
 
-_DASHES = re.compile(r"[A-Z)] ?[—–-]{1,2} ")
+# A cheap test before the dateline pattern: a dash after a word or an agency's ")". The
+# word may end in lower case or a digit: "IDLIB, Syria —", "NEW YORK, Dec 9 —".
+_DASHES = re.compile(r"[\w)] ?[—–-]{1,2} ")
 
 _DOUBLED_NAME = re.compile(r"\b((?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+) \1\b")
 

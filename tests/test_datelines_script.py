@@ -75,3 +75,17 @@ def test_cased_words_or_a_long_phrase_before_a_dash_are_no_caseless_dateline() -
     assert strip_lead_dateline([clause]) == (None, [clause])
     # Nothing readable after the dash: no sentence, no dateline.
     assert strip_lead_dateline(["اللاذقية - سوريا"]) == (None, ["اللاذقية - سوريا"])
+
+
+def test_capitals_dateline_with_a_region_or_day_but_no_agency_is_taken_off() -> None:
+    lead = (
+        "The regional health office said on Thursday that two clinics near the river had"
+        " run out of oral rehydration salts and asked for new supplies by the weekend."
+    )
+    for dateline in ("IDLIB, Syria", "NEW YORK, Dec 9"):
+        raw = RawDocument(
+            kind=SourceKind.INBOX, location="page.txt", media_type="text",
+            content="\n\n".join(["Clinics short of salts", f"{dateline} — {lead}"]).encode(),
+        )
+        got = describe(extract_page(raw))
+        assert got["dateline"] == dateline and str(got["text"]).startswith("The regional")

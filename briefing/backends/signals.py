@@ -75,7 +75,7 @@ LEXICONS: dict[str, Lexicon] = {
         attribution=_p(r"\b(?:selon|d'après|d’après)\b"
                        r"|\b(?:a|ont|avait|avaient)(?:-t-(?:il|elle|ils|elles|on))?\s+"
                        r"(?:déclaré|dit|indiqué|affirmé|annoncé|précisé|ajouté|expliqué|"
-                       r"estimé|confirmé|démenti|assuré|souligné|averti|rapporté|rappelé)\b"
+                       r"estimé|confirmé|démenti|assuré|souligné|averti|rapporté|rappelé|raconté|dénoncé)\b"
                        r"|\b(?:déclare|affirme|indique|annonce|précise|explique|assure|"
                        r"souligne)\b"),
         non_statement=_p(r"\bn['’](?:a|ont|avait|avaient)\s+pas\s+(?:répondu|pu\s+être\s+"
@@ -95,7 +95,7 @@ LEXICONS: dict[str, Lexicon] = {
         past=_p(r"\b(?:letzte[nrs]?|vergangene[nrs]?|vorige[nrs]?|gestern|vor\s+\w+\s+"
                 r"(?:Tagen|Wochen|Monaten))\b"),
         attribution=_p(r"\b(?:laut|zufolge|nach\s+Angaben|sagte|sagten|sagt|erklärte|"
-                       r"erklärten|berichtete|berichteten|betonte|warnte|bestätigte|"
+                       r"erklärten|berichtete|berichteten|betonte|warnte|warnten|bestätigte|"
                        r"dementierte|teilte|teilten|hieß\s+es|so\s+(?:der|die))\b"),
         non_statement=_p(r"\b(?:war|waren)\s+(?:für\s+eine\s+Stellungnahme\s+)?nicht\s+zu\s+"
                          r"erreichen\b|\b(?:reagierte|reagierten|antwortete|antworteten)\s+nicht"
@@ -118,7 +118,7 @@ LEXICONS: dict[str, Lexicon] = {
         past=_p(r"\b(?:pasad[oa]s?|ayer|hace\s+\w+)\b"),
         attribution=_p(r"\b(?:según|de\s+acuerdo\s+con|dijo|dijeron|afirmó|afirmaron|declaró|"
                        r"declararon|indicó|señaló|aseguró|anunció|confirmó|negó|explicó|añadió|"
-                       r"advirtió|informó|informaron)\b"),
+                       r"advirtió|advirtieron|informó|informaron)\b"),
         non_statement=_p(r"\bno\s+(?:respondió|respondieron|contestó|quiso\s+(?:comentar|"
                          r"hacer\s+comentarios)|pudo\s+ser\s+(?:contactad[oa]|localizad[oa])|"
                          r"pudieron\s+ser\s+(?:verificad[oa]s|confirmad[oa]s))\b"
@@ -150,7 +150,7 @@ LEXICONS: dict[str, Lexicon] = {
                  r"القادم)|(?:الأيام|الايام)\s+(?:المقبلة|القادمة)"),
         past=_p(r"الماضي|الماضية|(?<!\w)أمس(?!\w)|(?<!\w)قبل\s+\S+\s+(?:أيام|أسابيع)"),
         attribution=_p(r"(?<!\w)(?:و|ف)?(?:قال|قالت|أفاد|أفادت|صرح|صرحت|أعلن|أعلنت|أكد|أكدت|"
-                       r"ذكر|ذكرت|أوضح|أوضحت|أضاف|أضافت|نفى|نفت|بحسب|حسب|وفقا|وفقاً|"
+                       r"ذكر|ذكرت|أوضح|أوضحت|وصف|وصفت|أضاف|أضافت|نفى|نفت|بحسب|حسب|وفقا|وفقاً|"
                        r"نقلا|نقلاً)(?!\w)"),
         non_statement=_p(r"(?<!\w)(?:و|ف)?لم\s+(?:يرد|ترد|يردوا|يستجب|تستجب|يتسن|يتسنّ|يتسنَ|"
                          r"يتسنَّ|يتمكن)(?!\w)|(?:رفض|رفضت)\s+التعليق"),
@@ -163,7 +163,7 @@ LEXICONS: dict[str, Lexicon] = {
                 r"|\d{1,2}\s*月(?:底|初|中旬)?|" + _YEAR + r"\s*年"),
         ahead=_p(r"明天|明日|下周|下星期|下个?月|明年|下半年|未来几天|近日内|月底前|年底前"),
         past=_p(r"上周|上个?月|去年|昨天|昨日|已于|此前|前天"),
-        attribution=_p(r"根据|据(?:悉|报道|称|介绍|了解|消息)|表示|指出|宣布|证实|否认|透露|"
+        attribution=_p(r"根据|(?<!数)据(?:悉|[^，。,]{0,10}?(?:称|说|报道|介绍|消息|透露))|表示|指出|宣布|证实|否认|透露|"
                        r"声称|援引|报道|(?<![小传听])说(?!明)"),
         non_statement=_p(r"(?:未|没有|并未)(?:回应|回复|置评|予置评)|拒绝(?:置评|评论)"
                          r"|无法(?:独立)?(?:核实|证实)"),

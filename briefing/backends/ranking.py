@@ -229,21 +229,23 @@ def attribution(text: str, language: str | None = None) -> re.Match[str] | None:
 def non_statement(text: str, language: str | None = None) -> bool:
     """The sentence reports that something was not said ("did not respond to a request")."""
     words = lexicon(language)
-    if words is not None:
-        return bool(words.non_statement.search(text))
-    return bool(_NON_STATEMENT.search(text))
+    return bool((words.non_statement if words else _NON_STATEMENT).search(text))
 
 
 def news_value(text: str, language: str | None = None) -> float:
-    """Hard-news signals minus feature signals, about -1..1, with no domain vocabulary."""
+    """Hard-news signals minus feature signals, about -1..1, with no domain vocabulary.
+
+    A language with a lexicon is read with its own words; any other with the English ones.
+    """
+    words = lexicon(language)
     value = 0.0
     value += 0.5 * bool(_DIGIT.search(text))
     value += 0.5 * bool(_ACTOR.search(text))
-    value += 0.5 * bool(attribution(text, language) or ATTRIBUTION.search(text))
+    value += 0.5 * bool((words.attribution if words else ATTRIBUTION).search(text))
     value -= 1.0 * text.rstrip().endswith("?")
     value -= 0.7 * bool(_FIRST_PERSON.search(_unquoted(text)))
     value -= 1.0 * bool(_DANGLING.match(text))
-    value -= 1.5 * (non_statement(text, language) or bool(_NON_STATEMENT.search(text)))
+    value -= 1.5 * non_statement(text, language)
     value -= 1.5 * has_link(text)
     return value
 

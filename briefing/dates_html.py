@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from briefing.dates_byline import (
@@ -220,6 +221,8 @@ def _without_other_dates(tree: Any) -> Any:
     doomed = page.xpath(
         "//figcaption[not(.//h1 or .//h2)] | //img | //picture | //source"
         " | //meta[contains(@property, 'image') or contains(@name, 'image')]"
+        " | //meta[contains(@property, 'updated') or contains(@property, 'modified')"
+        " or contains(@name, 'updated') or contains(@name, 'modified')]"
     )
     # The site's today's-date widget: a bare "Monday, July 7, 2025" above the headline.
     headline = (page.xpath("//h1") or [None])[0]
@@ -244,6 +247,17 @@ def _from_htmldate(page: Any, fetched_at: datetime | None) -> Evidence | None:
         )
     except Exception:  # htmldate can fail on odd markup; a missing date is fine
         return None
+    if found and found[5:] == "01-01":
+        # htmldate turns a lone year (a copyright line, a CMS placeholder) into January
+        # 1st; its reading of the page's latest date is a real day when it differs.
+        try:
+            latest_found = find_date(
+                page, extensive_search=True, original_date=False, max_date=latest
+            )
+        except Exception:
+            latest_found = None
+        if latest_found and latest_found[5:] != "01-01":
+            found = latest_found
     when = parse_datetime(found) if found else None
     return (when, "page") if when else None
 
@@ -287,7 +301,11 @@ def _hours_to_reach(when: datetime, day: date) -> int | None:
     return None
 
 
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?[+-]\d\d:?\d\d")
+_STAMP = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?[+-]\d\d:?\d\d"
+    # RFC 2822, as feeds and scripts write it: "Fri, 01 May 2020 23:00:00 -0400"
+    r"|\b\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d(?::\d\d)? [+-]\d{4}"
+)
 
 
 def _site_offset(html: str, when: datetime) -> timezone | None:
@@ -298,7 +316,7 @@ def _site_offset(html: str, when: datetime) -> timezone | None:
     """
     offsets: Counter[timedelta] = Counter()
     for match in _STAMP.finditer(html[:2_000_000]):
-        stamp = parse_datetime(match[0])
+        stamp = _stamp_time(match[0])
         offset = stamp.utcoffset() if stamp else None
         if stamp is None or offset is None:
             continue
@@ -309,6 +327,16 @@ def _site_offset(html: str, when: datetime) -> timezone | None:
         return None
     ((usual, count),) = offsets.most_common(1)
     return timezone(usual) if usual and count >= 2 else None
+
+
+def _stamp_time(text: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 timestamp with its own offset."""
+    if text[:4].isdigit():
+        return parse_datetime(text)
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evidence:

@@ -234,3 +234,41 @@ def test_store_keeps_offset_and_selects_by_instant(tmp_path: Path) -> None:
     assert day_one == []
     assert again is not None and again.published_at is not None
     assert again.published_at.utcoffset() == timedelta(hours=-5)
+
+
+def test_rfc2822_stamps_give_the_sites_offset() -> None:
+    # The metadata says 03:35 UTC on the 9th; the page's schedule writes its times
+    # at -05:00, so the story is from the evening of the 8th there.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-11-09T03:35:00Z"}</script>'
+        '<script>var shows = [{"date": "Sun, 08 Nov 2026 20:00:00 -0500"},'
+        ' {"date": "Mon, 09 Nov 2026 06:00:00 -0500"}];</script>'
+    )
+    found = date_from_html(_page(head))
+    assert found is not None
+    assert found.when.date().isoformat() == "2026-11-08"
+    assert found.when == datetime(2026, 11, 9, 3, 35, tzinfo=UTC)
+
+
+def test_modified_meta_tags_never_date_a_page_by_its_text() -> None:
+    # No metadata for publication; the updated-time tag is a later day than the
+    # date the page prints, which is the one its readers see.
+    head = (
+        '<meta property="og:updated_time" content="2026-02-10T11:57:06+01:00">'
+        '<meta name="last-modified" content="2026-02-10">'
+    )
+    body = "<div><p>Quay closed after crane failure</p><p>Harbour desk, 31.01.2026</p></div>"
+    found = date_from_html(_page(head, body, lang="de"))
+    assert found is not None and found.when.date().isoformat() == "2026-01-31"
+
+
+def test_a_lone_year_is_not_read_as_january_first() -> None:
+    # A placeholder creation date on 1 January: the page's own printed day wins.
+    body = (
+        '<div><meta itemprop="dateCreated" content="01/01/2004"></div>'
+        "<div><p>Pineapple cake</p><p>Updated June 13, 2019</p></div>"
+        "<footer>© 2004 Example Kitchens</footer>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2019-06-13"

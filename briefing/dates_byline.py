@@ -23,7 +23,7 @@ Evidence = tuple[datetime, str]  # a time and the name of its evidence (a DateSo
 _ELSEWHERE = re.compile(
     r"(^|[\s_-])(comments?|kommentare?)([\s_-]|list|$)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
     r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
-    r"weather|clock|today|current-?date|topbar|top-bar|navbar|menu|nav\b|share|social|"
+    r"weather|clock|today|current-?date|topbar|top-bar|site-?header|masthead|navbar|menu|nav\b|share|social|"
     r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",
     re.IGNORECASE,
 )

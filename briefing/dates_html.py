@@ -345,11 +345,13 @@ def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evi
     Metadata goes stale (a template's first-version date, a re-publication); the date
     printed by the headline is what the reader sees.
     """
+    printed = list(itertools.islice(printed_dates(tree, fetched_at), 6))
+    days = {when.date() for when in printed}
+    if printed and printed[0].date() == found[0].date():
+        return found  # the page's first marked-up date shows the same day
     byline = near_headline(tree, fetched_at, budget=250, line_limit=80)
     if byline is not None:
         return found if byline[0].date() == found[0].date() else byline
-    printed = list(itertools.islice(printed_dates(tree, fetched_at), 6))
-    days = {when.date() for when in printed}
     # Many different days are a list of other stories, not this one's byline.
     if not printed or found[0].date() in days or len(days) >= 3:
         return found

@@ -272,3 +272,26 @@ def test_a_lone_year_is_not_read_as_january_first() -> None:
     )
     found = date_from_html(_page(body=body))
     assert found is not None and found.when.date().isoformat() == "2019-06-13"
+
+
+def test_metadata_day_shown_in_the_byline_beats_a_date_in_the_lede() -> None:
+    head = '<meta property="article:published_time" content="2026-01-15T09:00:00+00:00">'
+    body = (
+        "<div class='post-meta'>By Harbour Desk • <time>15 January 2026</time></div>"
+        "<h1>Quay reopens</h1>"
+        "<p>It follows a 26 December 2025 ruling.</p>"
+    )
+    found = date_from_html(_page(head, body))
+    assert found is not None and found.when.date().isoformat() == "2026-01-15"
+
+
+def test_the_site_headers_date_is_not_the_byline() -> None:
+    # 22:28 in New York on the 8th, 03:28 UTC on the 9th; the masthead shows today.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-11-09T03:28:35Z"}</script>'
+        '<script>var story = {"date": "2026-11-08T22:28:35-05:00"};</script>'
+    )
+    body = "<div class='site-header__date'>November 9, 2026</div><h1>Quay reopens</h1>"
+    found = date_from_html(_page(head, body))
+    assert found is not None and found.when.date().isoformat() == "2026-11-08"

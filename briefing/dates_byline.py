@@ -70,7 +70,9 @@ def from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
         if MODIFIED.search(f"{element.get('class', '')} {element.get('id', '')}"):
             continue
         text = " ".join(element.text_content().split())
-        if not text or len(text) > 200 or WIDGET.match(text) or excluded(element):
+        if not text or len(text) > 200 or excluded(element):
+            continue
+        if WIDGET.match(text) and not in_entry(element):
             continue
         if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             return when, "byline"
@@ -119,7 +121,7 @@ def printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]:
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or excluded(element):
             continue
-        if WIDGET.match(text):
+        if WIDGET.match(text) and not in_entry(element):
             continue  # "Monday, 7 July 2025" alone: the site's today's-date widget
         if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             yield when
@@ -130,6 +132,22 @@ WIDGET = re.compile(
     r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[^:]*$",
     re.IGNORECASE,
 )
+
+
+# A blog post's or entry's own container (blog engines head each post with its day,
+# weekday first: "Friday, 5 June 2015"), as distinct from the site's widget.
+_ENTRY = re.compile(
+    r"(^|\s)(h?entry|h-entry|post|post-(header|outer|wrapper))(\s|$)", re.IGNORECASE
+)
+
+
+def in_entry(element: Any) -> bool:
+    """True inside an <article> or an element classed as a post or entry."""
+    return any(
+        node.tag == "article" or _ENTRY.search(node.get("class") or "")
+        for node in element.iterancestors()
+        if isinstance(node.tag, str)
+    )
 
 
 def _american(tree: Any) -> bool:

@@ -24,6 +24,7 @@ from briefing.dates_byline import (
     Evidence,
     excluded,
     from_byline,
+    in_entry,
     near_headline,
     printed_dates,
 )
@@ -227,7 +228,11 @@ def _without_other_dates(tree: Any) -> Any:
     # The site's today's-date widget: a bare "Monday, July 7, 2025" above the headline.
     headline = (page.xpath("//h1") or [None])[0]
     above = headline.xpath("preceding::*[not(*)]") if headline is not None else []
-    doomed += [e for e in above if WIDGET.match(" ".join(e.text_content().split())[:40])]
+    doomed += [
+        e
+        for e in above
+        if WIDGET.match(" ".join(e.text_content().split())[:40]) and not in_entry(e)
+    ]
     for element in doomed:
         element.drop_tree()  # keeps the tail text, which belongs to the parent
     return page

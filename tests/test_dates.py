@@ -295,3 +295,24 @@ def test_the_site_headers_date_is_not_the_byline() -> None:
     body = "<div class='site-header__date'>November 9, 2026</div><h1>Quay reopens</h1>"
     found = date_from_html(_page(head, body))
     assert found is not None and found.when.date().isoformat() == "2026-11-08"
+
+
+def test_a_blog_posts_weekday_date_header_is_its_date_not_a_widget() -> None:
+    body = (
+        "<div class='post-outer'><div class='post-header'>"
+        "<div class='date-header'>Friday, 5 June 2026</div>"
+        "<h1>Quay reopens</h1></div>"
+        f"<div class='post-body'><p>{STORY}</p></div>"
+        "<div class='comment-block'><a href='#c1'>6 June 2026 at 10:23</a></div></div>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2026-06-05"
+
+
+def test_a_weekday_date_outside_any_post_is_still_the_widget() -> None:
+    body = (
+        "<div class='top'><span class='date'>Friday, 5 June 2026</span></div>"
+        "<h1>Quay reopens</h1><p class='dateline'>Harbour desk, 2 June 2026 08:05</p>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2026-06-02"

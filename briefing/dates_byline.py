@@ -24,7 +24,7 @@ _ELSEWHERE = re.compile(
     r"(^|[\s_-])(comments?|kommentare?)([\s_-]|list|$)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
     r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
     r"weather|clock|today|current-?date|topbar|top-bar|site-?header|masthead|navbar|menu|nav\b|share|social|"
-    r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",
+    r"carousel|slider|gallery|(?<!h)feed|\bads?\b|advert|archive|calendar|event|disqus",
     re.IGNORECASE,
 )
 _SKIP_TAGS = {"figure", "figcaption", "aside", "nav", "footer", "form", "select", "option"}

@@ -316,3 +316,17 @@ def test_a_weekday_date_outside_any_post_is_still_the_widget() -> None:
     )
     found = date_from_html(_page(body=body))
     assert found is not None and found.when.date().isoformat() == "2026-06-02"
+
+
+def test_a_page_wrapped_in_an_hfeed_still_has_a_byline() -> None:
+    # WordPress themes wrap the whole page in the microformat's "hfeed": it is no feed
+    # of other stories, so the post's own byline inside it counts.
+    body = (
+        "<div id='page' class='hfeed site'><h1>Quay reopens</h1>"
+        "<span class='posted-on'>2 June 2026</span>"
+        f"<p>{STORY}</p>"
+        "<div class='related'><span>28 May 2026</span> Quay closed after crane failure</div>"
+        "</div>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2026-06-02"

@@ -329,4 +329,5 @@ def test_a_page_wrapped_in_an_hfeed_still_has_a_byline() -> None:
         "</div>"
     )
     found = date_from_html(_page(body=body))
-    assert found is not None and found.when.date().isoformat() == "2026-06-02"
+    assert found is not None and found.source is DateSource.BYLINE
+    assert found.when.date().isoformat() == "2026-06-02"

@@ -106,6 +106,30 @@ def near_headline(
         budget -= len(line)
         if budget <= 0:
             break
+    return _timed_above(headlines[0], fetched_at, american)
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d\d\b(?![.:]\d{2,4}\b)")
+
+
+def _timed_above(headline: Any, fetched_at: datetime | None, american: bool) -> Evidence | None:
+    """A dated and timed line just above the headline (a kicker: "2.2.2022 10:16 - Sport").
+
+    Only with a clock time: an untimed date above the headline is the site's widget.
+    """
+    budget = 200
+    for text in headline.xpath("preceding::text()[position() <= 12]")[::-1]:
+        parent = text.getparent()
+        if parent is None or parent.tag in ("script", "style", "title") or excluded(parent):
+            continue
+        line = " ".join(str(text).split())
+        timed = bool(line) and len(line) <= 120 and _CLOCK_TIME.search(line) is not None
+        when = parse_text_date(line, fetched_at, american) if timed else None
+        if when is not None and (when.hour, when.minute) != (0, 0):
+            return when, "byline"
+        budget -= len(line)
+        if budget <= 0:
+            break
     return None
 
 

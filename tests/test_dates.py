@@ -331,3 +331,20 @@ def test_a_page_wrapped_in_an_hfeed_still_has_a_byline() -> None:
     found = date_from_html(_page(body=body))
     assert found is not None and found.source is DateSource.BYLINE
     assert found.when.date().isoformat() == "2026-06-02"
+
+
+def test_a_timed_kicker_above_the_headline_dates_the_story() -> None:
+    body = (
+        "<div class='head'><p>02.06.2026 10:16 Uhr - Hafen</p><h1>Quay reopens</h1></div>"
+        f"<p>{STORY}</p><p>{STORY}</p>"
+        "<ul><li><small>30.05.2026 · Hafen</small> Crane inspected</li></ul>"
+    )
+    found = date_from_html(_page(body=body, lang="de"))
+    assert found is not None and found.source is DateSource.BYLINE
+    assert found.when == datetime(2026, 6, 2, 10, 16, tzinfo=UTC)
+
+
+def test_an_untimed_date_above_the_headline_is_no_kicker() -> None:
+    body = "<div class='head'><p>02.06.2026</p><h1>Quay reopens</h1></div>"
+    found = date_from_html(_page(body=body, lang="de"))
+    assert found is None or found.source is not DateSource.BYLINE

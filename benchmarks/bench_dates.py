@@ -5,7 +5,11 @@ often holds the date and is not what is measured). brief decodes and parses the
 bytes as extraction does, then dates the page; htmldate gets the same bytes in its
 fast and extensive modes. The eval set's own scorer (score.py) counts the days.
 
-    .venv/bin/python benchmarks/bench_dates.py [--eval ../shared/eval/dates] [--limit N]
+    .venv/bin/python benchmarks/bench_dates.py [--eval ../shared/eval/dates] [--limit N] [--errors]
+
+Accuracy is also given on two halves of the pages (fold = parity of
+sha1(page id) as a number), so a rule that helps only the half it was made on shows;
+--errors lists brief's wrong and missing days.
 
 Skips cleanly (exit 0) when the evaluation data is absent.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import importlib.util
 import json
 import sys
@@ -89,14 +94,29 @@ def run(folder: Path, limit: int | None = None) -> list[dict[str, Any]]:
         predictions = {key: {"date": day(pages[key])} for key in keys}
         seconds = time.perf_counter() - started
         figures = score.evaluate(truth, predictions)
-        rows.append({"system": name, "seconds_per_page": seconds / len(keys), **figures})
+        folds = {
+            half: score.evaluate(
+                {k: v for k, v in truth.items() if fold(k) == half},
+                {k: v for k, v in predictions.items() if fold(k) == half},
+            )["accuracy"]
+            for half in (0, 1)
+        }
+        rows.append(
+            {"system": name, "seconds_per_page": seconds / len(keys), "folds": folds, **figures}
+        )
     return rows
+
+
+def fold(key: str) -> int:
+    """The half of the dev set a page is in: the parity of its id's sha1."""
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the dates eval folder")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    parser.add_argument("--errors", action="store_true", help="list brief's wrong days")
     args = parser.parse_args(argv)
     if not (args.eval / "ground-truth-dev.json").is_file():
         print(f"skipped: no evaluation data in {args.eval}")
@@ -119,6 +139,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{name} {f['accuracy']:.3f} / {f['no_date']:.3f}" for name, f in row["by_set"].items()
         ]
         print(f"  {row['system']}: " + "; ".join(parts))
+    print("\naccuracy on the two halves (fold 0 / fold 1):")
+    for row in rows:
+        print(f"  {row['system']}: {row['folds'][0]:.3f} / {row['folds'][1]:.3f}")
+    if args.errors:
+        print("\nbrief's wrong or missing days (fold, id, predicted, true, url):")
+        for item in rows[0]["per_item"]:
+            if item["outcome"] in ("fp", "fn"):
+                print(
+                    f"  {fold(item['id'])} {item['id']} {item['predicted']} {item['true']}"
+                    f" {item['url'][:90]}"
+                )
     command = "  ".join(["", ".venv/bin/python benchmarks/bench_dates.py"])
     print(f"\nreproduce with:\n{command}" + (f" --limit {args.limit}" if args.limit else ""))
     return 0

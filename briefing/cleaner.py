@@ -43,6 +43,7 @@ __all__ = [  # the line rules are chrome.py's; these names stay importable from 
     "is_date_line",
     "is_prose",
     "polish",
+    "strip_lead_dateline",
     "unwrap",
 ]
 @dataclass
@@ -134,7 +135,8 @@ def clean_lines(lines: list[str]) -> CleanText:
         previous = headline
     if out.title is not None and out.title in out.removed:
         out.removed.remove(out.title)
-    out.dateline = find_dateline(lines)
+    script_dateline, out.paragraphs = strip_lead_dateline(out.paragraphs)
+    out.dateline = find_dateline(lines) or script_dateline
     return out
 
 
@@ -239,7 +241,9 @@ _HOVER_CARD = re.compile(  # author widgets: "Follow Jane Roe", "View profile", 
 
 _HOVER_CUES = ("follow", "profile", "bio", "author", "articles", "stories", "posts", "news")
 
-_DASHES = re.compile(r"[A-Z)] ?[—–-]{1,2} ")
+# A cheap test before the dateline pattern: a dash after a word or an agency's ")". The
+# word may end in lower case or a digit: "IDLIB, Syria —", "NEW YORK, Dec 9 —".
+_DASHES = re.compile(r"[\w)] ?[—–-]{1,2} ")
 
 _DOUBLED_NAME = re.compile(r"\b((?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+) \1\b")
 
@@ -283,3 +287,58 @@ def find_dateline(lines: Iterable[str]) -> str | None:
         if is_prose(polish(text)):
             return re.sub(r"\s*[—–-]+\s*$", "", found.group(0))
     return None
+
+
+
+# Datelines in scripts the capitals rule cannot see. Arabic, Persian, Hebrew and the
+# Indic scripts have no capital letters, so position stands in for case: a short
+# place name (and agency) then a dash, on the story's first line only. Chinese wires
+# open with a fixed formula: "本报讯", "本报北京11月26日讯", "新华社北京11月26日电".
+_CASELESS_WORD = r"[^\W\d_a-zA-Z]+"
+_CASELESS_DATELINE = re.compile(
+    rf"^({_CASELESS_WORD}(?:[ ،,]+{_CASELESS_WORD}){{0,2}}"  # the place: اللاذقية, دمشق، سوريا
+    r"(?: ?[(（][^()（）]{1,30}[)）])?)"  # the agency: (رويترز)
+    r" ?[—–-]{1,2} (?=\S)"
+)
+_CJK_DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+_CHINESE_DATELINE = re.compile(
+    r"^[【\[]?("
+    rf"本报(?:[\u4e00-\u9fff]{{0,8}}?{_CJK_DATE})?讯"  # a paper's own: 本报讯, 本报北京11月26日讯
+    rf"|[\u4e00-\u9fffA-Za-z]{{2,12}}?{_CJK_DATE}电"  # an agency's: 新华社北京11月26日电
+    r")[】\]]?"
+    r"(?:\s*[（(][^（）()]{1,30}[）)])?"  # the reporter: （记者 张三）
+    r"[\s:：]*(?=\S)"
+)
+
+
+def _caseless(text: str) -> bool:
+    """True when ``text`` has letters and none of them has case (Arabic, Hebrew, Hindi)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(c.lower() != c.upper() for c in letters)
+
+
+def _lead_dateline(paragraph: str) -> tuple[str | None, str]:
+    """A caseless-script or Chinese wire dateline opening ``paragraph``, and the rest."""
+    found = _CHINESE_DATELINE.match(paragraph)
+    if found is None and (found := _CASELESS_DATELINE.match(paragraph)) is not None:
+        place = re.sub(r"[(（].*", "", found.group(1))
+        found = found if _caseless(place) else None
+    rest = paragraph[found.end() :] if found else paragraph
+    if found is None or not is_prose(rest):
+        return None, paragraph
+    return found.group(1).strip(), rest
+
+
+def strip_lead_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Take a caseless-script or Chinese dateline off the story's first prose paragraph.
+
+    Only the first: further in, a short phrase before a dash is as likely the story's
+    own words. Returns the dateline (None when there was none) and the paragraphs.
+    """
+    for index, paragraph in enumerate(paragraphs):
+        if is_prose(paragraph):
+            dateline, rest = _lead_dateline(paragraph)
+            if dateline is None:
+                break
+            return dateline, [*paragraphs[:index], rest, *paragraphs[index + 1 :]]
+    return None, paragraphs

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefing.cli import DAY, cli, fail, settings_from
+
+if TYPE_CHECKING:
+    from briefing.config import Settings
 
 
 @cli.command()
@@ -218,6 +222,13 @@ def sources_add(ctx: click.Context, url: str, name: str | None, tag: str | None,
     click.echo(f"added {source.name}: {source.url}")
 
 
+def existing_store(settings: Settings) -> Path | str:
+    """The store's path if it exists, else an empty store in memory: a command that only
+    reads must not leave a brief.db behind in whatever folder it was run from."""
+    path = settings.db_path
+    return path if str(path) == ":memory:" or path.exists() else ":memory:"
+
+
 @sources.command("list")
 @click.pass_context
 def sources_list(ctx: click.Context) -> None:
@@ -229,7 +240,9 @@ def sources_list(ctx: click.Context) -> None:
     from briefing.store import Store
 
     settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
+    if (path := existing_store(settings)) == ":memory:":  # brief.toml's sources, no store
+        click.echo(f"no store at {settings.db_path} yet: no source added or fetched", err=True)
+    with Store(path) as store:
         healths = list_sources(settings, store)
     if not healths:
         click.echo("no sources yet: add one with `brief sources add URL` or [[sources]] in "
@@ -250,6 +263,6 @@ def sources_remove(ctx: click.Context, name: str) -> None:
     from briefing.store import Store
 
     settings = settings_from(ctx, {})
-    with Store(settings.db_path) as store:
+    with Store(existing_store(settings)) as store:  # nothing to remove: make no store
         source = remove_source(store, settings, name)
     click.echo(f"removed {source.name}: {source.url}")

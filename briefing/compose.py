@@ -30,6 +30,7 @@ from briefing.models import (
     Statement,
     Summary,
 )
+from briefing.models.documents import has_no_time
 
 
 class _Numbering:
@@ -58,6 +59,7 @@ class _Numbering:
         ref = article.sources[index] if article.sources else None
         url = (ref.url if ref else None) or article.url
         location = ref.location if ref else None
+        published = ref.published_at if ref and ref.published_at else article.published_at
         self.entries.append(
             SourceEntry(
                 number=number,
@@ -68,9 +70,8 @@ class _Numbering:
                 file=Path(location).name
                 if ref and ref.kind == SourceKind.INBOX and location
                 else None,
-                published_at=(
-                    ref.published_at if ref and ref.published_at else article.published_at
-                ),
+                published_at=published,
+                date_only=has_no_time(published),
                 undated=article.published_at is None,
                 reliability=ref.reliability if ref else None,
                 language=article.language,

@@ -23,8 +23,8 @@ Evidence = tuple[datetime, str]  # a time and the name of its evidence (a DateSo
 _ELSEWHERE = re.compile(
     r"(^|[\s_-])(comments?|kommentare?)([\s_-]|list|$)|repl(y|ies)|caption|related|recommend|teaser|sidebar|widget|promo|popular|"
     r"trending|more-?(stories|news|articles)|read-?more|footer|breadcrumb|newsletter|"
-    r"weather|clock|today|current-?date|topbar|top-bar|navbar|menu|nav\b|share|social|"
-    r"carousel|slider|gallery|feed|\bads?\b|advert|archive|calendar|event|disqus",
+    r"weather|clock|today|current-?date|topbar|top-bar|site-?header|masthead|navbar|menu|nav\b|share|social|"
+    r"carousel|slider|gallery|(?<!h)feed|\bads?\b|advert|archive|calendar|event|disqus",
     re.IGNORECASE,
 )
 _SKIP_TAGS = {"figure", "figcaption", "aside", "nav", "footer", "form", "select", "option"}
@@ -70,7 +70,9 @@ def from_byline(tree: Any, fetched_at: datetime | None) -> Evidence | None:
         if MODIFIED.search(f"{element.get('class', '')} {element.get('id', '')}"):
             continue
         text = " ".join(element.text_content().split())
-        if not text or len(text) > 200 or WIDGET.match(text) or excluded(element):
+        if not text or len(text) > 200 or excluded(element):
+            continue
+        if WIDGET.match(text) and not in_entry(element):
             continue
         if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             return when, "byline"
@@ -104,6 +106,30 @@ def near_headline(
         budget -= len(line)
         if budget <= 0:
             break
+    return _timed_above(headlines[0], fetched_at, american)
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d\d\b(?![.:]\d{2,4}\b)")
+
+
+def _timed_above(headline: Any, fetched_at: datetime | None, american: bool) -> Evidence | None:
+    """A dated and timed line just above the headline (a kicker: "2.2.2022 10:16 - Sport").
+
+    Only with a clock time: an untimed date above the headline is the site's widget.
+    """
+    budget = 200
+    for text in headline.xpath("preceding::text()[position() <= 12]")[::-1]:
+        parent = text.getparent()
+        if parent is None or parent.tag in ("script", "style", "title") or excluded(parent):
+            continue
+        line = " ".join(str(text).split())
+        timed = bool(line) and len(line) <= 120 and _CLOCK_TIME.search(line) is not None
+        when = parse_text_date(line, fetched_at, american) if timed else None
+        if when is not None and (when.hour, when.minute) != (0, 0):
+            return when, "byline"
+        budget -= len(line)
+        if budget <= 0:
+            break
     return None
 
 
@@ -119,7 +145,7 @@ def printed_dates(tree: Any, fetched_at: datetime | None) -> Iterator[datetime]:
         text = " ".join(element.text_content().split())
         if not text or len(text) > 200 or excluded(element):
             continue
-        if WIDGET.match(text):
+        if WIDGET.match(text) and not in_entry(element):
             continue  # "Monday, 7 July 2025" alone: the site's today's-date widget
         if (when := parse_text_date(text, fetched_at, _american(tree))) is not None:
             yield when
@@ -130,6 +156,22 @@ WIDGET = re.compile(
     r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b[^:]*$",
     re.IGNORECASE,
 )
+
+
+# A blog post's or entry's own container (blog engines head each post with its day,
+# weekday first: "Friday, 5 June 2015"), as distinct from the site's widget.
+_ENTRY = re.compile(
+    r"(^|\s)(h?entry|h-entry|post|post-(header|outer|wrapper))(\s|$)", re.IGNORECASE
+)
+
+
+def in_entry(element: Any) -> bool:
+    """True inside an <article> or an element classed as a post or entry."""
+    return any(
+        node.tag == "article" or _ENTRY.search(node.get("class") or "")
+        for node in element.iterancestors()
+        if isinstance(node.tag, str)
+    )
 
 
 def _american(tree: Any) -> bool:

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from briefing.dates_byline import (
@@ -23,6 +24,7 @@ from briefing.dates_byline import (
     Evidence,
     excluded,
     from_byline,
+    in_entry,
     near_headline,
     printed_dates,
 )
@@ -220,11 +222,17 @@ def _without_other_dates(tree: Any) -> Any:
     doomed = page.xpath(
         "//figcaption[not(.//h1 or .//h2)] | //img | //picture | //source"
         " | //meta[contains(@property, 'image') or contains(@name, 'image')]"
+        " | //meta[contains(@property, 'updated') or contains(@property, 'modified')"
+        " or contains(@name, 'updated') or contains(@name, 'modified')]"
     )
     # The site's today's-date widget: a bare "Monday, July 7, 2025" above the headline.
     headline = (page.xpath("//h1") or [None])[0]
     above = headline.xpath("preceding::*[not(*)]") if headline is not None else []
-    doomed += [e for e in above if WIDGET.match(" ".join(e.text_content().split())[:40])]
+    doomed += [
+        e
+        for e in above
+        if WIDGET.match(" ".join(e.text_content().split())[:40]) and not in_entry(e)
+    ]
     for element in doomed:
         element.drop_tree()  # keeps the tail text, which belongs to the parent
     return page
@@ -244,6 +252,17 @@ def _from_htmldate(page: Any, fetched_at: datetime | None) -> Evidence | None:
         )
     except Exception:  # htmldate can fail on odd markup; a missing date is fine
         return None
+    if found and found[5:] == "01-01":
+        # htmldate turns a lone year (a copyright line, a CMS placeholder) into January
+        # 1st; its reading of the page's latest date is a real day when it differs.
+        try:
+            latest_found = find_date(
+                page, extensive_search=True, original_date=False, max_date=latest
+            )
+        except Exception:
+            latest_found = None
+        if latest_found and latest_found[5:] != "01-01":
+            found = latest_found
     when = parse_datetime(found) if found else None
     return (when, "page") if when else None
 
@@ -288,6 +307,11 @@ def _hours_to_reach(when: datetime, day: date) -> int | None:
 
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?[+-]\d\d:?\d\d")
+# RFC 2822, as feeds and scripts write it: "Fri, 01 May 2020 23:00:00 -0400" (a pattern
+# of its own: one alternation of both scans the page several times slower)
+_RFC_STAMP = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} [\d:]{5,8} [+-]\d{4}"
+)
 
 
 def _site_offset(html: str, when: datetime) -> timezone | None:
@@ -297,8 +321,9 @@ def _site_offset(html: str, when: datetime) -> timezone | None:
     or a <time> tag); failing that, the offset most of its other timestamps use.
     """
     offsets: Counter[timedelta] = Counter()
-    for match in _STAMP.finditer(html[:2_000_000]):
-        stamp = parse_datetime(match[0])
+    head = html[:2_000_000]
+    for match in itertools.chain(_STAMP.finditer(head), _RFC_STAMP.finditer(head)):
+        stamp = _stamp_time(match[0])
         offset = stamp.utcoffset() if stamp else None
         if stamp is None or offset is None:
             continue
@@ -311,6 +336,16 @@ def _site_offset(html: str, when: datetime) -> timezone | None:
     return timezone(usual) if usual and count >= 2 else None
 
 
+def _stamp_time(text: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 timestamp with its own offset."""
+    if text[:1].isdigit():
+        return parse_datetime(text)
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evidence:
     """The byline's printed date when the metadata names a day the page never shows.
 
@@ -318,10 +353,14 @@ def _printed_day(found: Evidence, tree: Any, fetched_at: datetime | None) -> Evi
     printed by the headline is what the reader sees.
     """
     byline = near_headline(tree, fetched_at, budget=250, line_limit=80)
-    if byline is not None:
-        return found if byline[0].date() == found[0].date() else byline
+    if byline is not None and byline[0].date() == found[0].date():
+        return found
     printed = list(itertools.islice(printed_dates(tree, fetched_at), 6))
     days = {when.date() for when in printed}
+    if printed and printed[0].date() == found[0].date():
+        return found  # the page's first marked-up date shows it: the text's is another's
+    if byline is not None:
+        return byline
     # Many different days are a list of other stories, not this one's byline.
     if not printed or found[0].date() in days or len(days) >= 3:
         return found

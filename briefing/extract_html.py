@@ -18,7 +18,13 @@ import re
 from typing import Any
 
 from briefing.chrome import MIN_WORDS
-from briefing.cleaner import clean_lines, clean_paragraphs, count_words, find_dateline
+from briefing.cleaner import (
+    clean_lines,
+    clean_paragraphs,
+    count_words,
+    find_dateline,
+    strip_lead_dateline,
+)
 from briefing.dates import date_from_html, parse_html
 from briefing.errors import SourceError
 from briefing.extract_text import dateline_notes
@@ -183,8 +189,8 @@ def from_html(html: str, raw: RawDocument) -> Article:
     # reading of the page's tags above, which is cheaper and never guesses a date.
     links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
     lines = body_text(tree, raw.url).splitlines()
-    paragraphs = clean_paragraphs(lines, links)
-    dateline = find_dateline(lines)
+    script_dateline, paragraphs = strip_lead_dateline(clean_paragraphs(lines, links))
+    dateline = find_dateline(lines) or script_dateline
     if count_words(" ".join(paragraphs)) < MIN_WORDS:
         # Old layouts (story text loose in a <td>) defeat the extractor: read the page
         # as a person would, line by line, with the same cleaner as for saved text.

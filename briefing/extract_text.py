@@ -11,7 +11,13 @@ from __future__ import annotations
 import json
 import re
 
-from briefing.cleaner import DATELINE_NOTE, clean_lines, clean_paragraphs, find_dateline
+from briefing.cleaner import (
+    DATELINE_NOTE,
+    clean_lines,
+    clean_paragraphs,
+    find_dateline,
+    strip_lead_dateline,
+)
 from briefing.dates import date_from_fields, date_from_lines, parse_datetime
 from briefing.errors import SourceError
 from briefing.models import Article, DateSource, RawDocument
@@ -129,13 +135,14 @@ def from_json(text: str, raw: RawDocument) -> Article:
         value = item.get(name)
         return value if isinstance(value, str) and value.strip() else None
 
+    script_dateline, paragraphs = strip_lead_dateline(clean_paragraphs(body))
     return Article(
         title=squash(field("title") or ""),
-        text="\n\n".join(clean_paragraphs(body)),
+        text="\n\n".join(paragraphs),
         url=field("url") or raw.url,
         site=field("site") or field("source"),
         author=field("author"),
         published_at=found.when if found else None,
         date_source=found.source if found else DateSource.NONE,
-        notes=dateline_notes(find_dateline(body)),
+        notes=dateline_notes(find_dateline(body) or script_dateline),
     )

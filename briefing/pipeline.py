@@ -19,7 +19,7 @@ from briefing.config import Settings
 from briefing.errors import BackendError, LLMUnavailableError
 from briefing.models import Article, Sitrep, SummaryOptions
 from briefing.prepare import Day, DayRequest, extract_all, prepare_day, select, window
-from briefing.render import render
+from briefing.render import check_templates_dir, render
 from briefing.verify import verify, widen_citations
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def run_today(
     ``day`` is short for ``DayRequest(day=day)``.
     """
     say = progress or (lambda message: None)
+    check_templates_dir(settings.templates_dir)  # before the sources are read
     request = request or DayRequest(day=day)
     if request.now is None:
         request = replace(request, now=datetime.now(UTC))

@@ -28,6 +28,7 @@ from briefing.models import (
     LeftOut,
     RawDocument,
     Skipped,
+    SourceKind,
 )
 from briefing.safety import coverage_lines
 from briefing.sources.base import GivenDocuments, InboxSource, Source, admit, skipped_entry
@@ -148,7 +149,9 @@ def gather(
         documents = (d for source in local for d in source.documents(skipped))
         ids = extract_all(documents, store, skipped, settings.resolved_workers())
         in_store = store.in_window(start, end)
-        candidates = store.articles([*requested, *ids, *(a.id for a in in_store)])
+        # Every article read this run is a candidate, so one dated outside the period
+        # (a feed's old page, a stored story listed again) gets its coverage line.
+        candidates = store.articles([*requested, *ids, *fetched, *(a.id for a in in_store)])
         known = {a.id for a in candidates}
         revised = [a for a in store.revised_between(start, end) if a.id not in known]
     return Gathered(candidates, skipped, requested, reports, {*ids, *fetched}, revised)
@@ -198,7 +201,7 @@ def prepare_day(
         out_of_window=len(left_out),
         left_out=left_out,
         skipped=gathered.skipped,
-        undated=[defang(a.title) for a in articles if a.undated],
+        undated=[f"{found_at(a)} — {defang(a.title)}" for a in articles if a.undated],
         suspicious_passages=sum(a.suspicious_passages for a in articles),
         quarantined=coverage_lines(articles),
         duplicates_merged=sum(len(a.sources) - 1 for a in articles if a.sources),
@@ -216,11 +219,24 @@ def prepare_day(
     )
 
 
+def located(article: Article) -> str:
+    """Where the user finds an article again: the file or URL it was last read from."""
+    ref = article.sources[-1] if article.sources else None
+    return (ref.location if ref else None) or article.url or article.id
+
+
+def found_at(article: Article) -> str:
+    """An undated article's file name in the inbox (as the sources list names it) or URL."""
+    ref = article.sources[-1] if article.sources else None
+    if ref is not None and ref.kind == SourceKind.INBOX:
+        return Path(ref.location).name
+    return located(article)
+
+
 def left_out_entry(article: Article) -> LeftOut:
     """How the coverage section names an article dated outside the period."""
-    ref = article.sources[-1] if article.sources else None
     return LeftOut(
-        location=(ref.location if ref else None) or article.url or article.id,
+        location=located(article),
         title=defang(article.title),
         published_at=article.published_at,
         date_source=article.date_source,

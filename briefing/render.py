@@ -25,6 +25,7 @@ import markupsafe
 from briefing.errors import RenderError
 from briefing.links import safe_link
 from briefing.models import DevelopmentSection, Sitrep, SourceEntry
+from briefing.models.documents import has_no_time
 from briefing.resources import resource_dir
 from briefing.text import one_line, strip_controls
 
@@ -45,12 +46,20 @@ SECTIONS: dict[str, str] = {
 }
 
 
+def check_templates_dir(templates_dir: Path | None) -> None:
+    """Raise RenderError naming the setting when ``templates_dir`` is set but no folder.
+
+    The pipeline calls it before reading anything, so a typo costs no run.
+    """
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise RenderError(f"templates_dir {templates_dir} is not a folder: fix brief.toml")
+
+
 def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment: the user's templates first, then ours; strict about variables."""
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
-        if not templates_dir.is_dir():
-            raise RenderError(f"templates_dir {templates_dir} is not a folder: fix brief.toml")
+        check_templates_dir(templates_dir)
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(resource_dir("templates"))))
     env = jinja2.Environment(
@@ -67,6 +76,7 @@ def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["href"] = safe_link
     env.filters["cite"] = cite
     env.filters["when"] = when
+    env.filters["published"] = published
     return env
 
 
@@ -124,9 +134,19 @@ def when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def published(value: datetime | None) -> str:
+    """When an article was published: the day alone if its date had no time of day.
+
+    A date-only article is the writer's day, so it is shown as given, not moved to UTC.
+    """
+    return f"{value:%Y-%m-%d}" if value is not None and has_no_time(value) else when(value)
+
+
 def source_date(source: SourceEntry) -> str:
     """When a source was published, or 'undated'."""
-    return when(source.published_at) if source.published_at is not None else "undated"
+    if source.published_at is None:
+        return "undated"
+    return f"{source.published_at:%Y-%m-%d}" if source.date_only else when(source.published_at)
 
 
 def count(n: int, noun: str) -> str:
@@ -157,6 +177,7 @@ def briefing_context(
         "omitted": len(sitrep.developments) - len(shown),
         "pdf_name": pdf_name,
         "when": when,
+        "published": published,
         "marks": marks,
         "source_date": source_date,
         "count": count,

@@ -48,7 +48,7 @@ def test_json_is_the_sitrep_model(briefing_run: tuple[Path, str]) -> None:
         assert left.published_at is not None
         assert not sitrep.period_start <= left.published_at < sitrep.period_end
     undated_sources = {s.title for s in sitrep.sources if s.undated}
-    assert set(coverage.undated) <= undated_sources
+    assert {line.split(" — ", 1)[1] for line in coverage.undated} <= undated_sources
     assert coverage.suspicious_passages > 0  # the inbox carries a planted injection
 
 

@@ -234,3 +234,117 @@ def test_store_keeps_offset_and_selects_by_instant(tmp_path: Path) -> None:
     assert day_one == []
     assert again is not None and again.published_at is not None
     assert again.published_at.utcoffset() == timedelta(hours=-5)
+
+
+def test_rfc2822_stamps_give_the_sites_offset() -> None:
+    # The metadata says 03:35 UTC on the 9th; the page's schedule writes its times
+    # at -05:00, so the story is from the evening of the 8th there.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-11-09T03:35:00Z"}</script>'
+        '<script>var shows = [{"date": "Sun, 08 Nov 2026 20:00:00 -0500"},'
+        ' {"date": "Mon, 09 Nov 2026 06:00:00 -0500"}];</script>'
+    )
+    found = date_from_html(_page(head))
+    assert found is not None
+    assert found.when.date().isoformat() == "2026-11-08"
+    assert found.when == datetime(2026, 11, 9, 3, 35, tzinfo=UTC)
+
+
+def test_modified_meta_tags_never_date_a_page_by_its_text() -> None:
+    # No metadata for publication; the updated-time tag is a later day than the
+    # date the page prints, which is the one its readers see.
+    head = (
+        '<meta property="og:updated_time" content="2026-02-10T11:57:06+01:00">'
+        '<meta name="last-modified" content="2026-02-10">'
+    )
+    body = "<div><p>Quay closed after crane failure</p><p>Harbour desk, 31.01.2026</p></div>"
+    found = date_from_html(_page(head, body, lang="de"))
+    assert found is not None and found.when.date().isoformat() == "2026-01-31"
+
+
+def test_a_lone_year_is_not_read_as_january_first() -> None:
+    # A placeholder creation date on 1 January: the page's own printed day wins.
+    body = (
+        '<div><meta itemprop="dateCreated" content="01/01/2004"></div>'
+        "<div><p>Pineapple cake</p><p>Updated June 13, 2019</p></div>"
+        "<footer>© 2004 Example Kitchens</footer>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2019-06-13"
+
+
+def test_metadata_day_shown_in_the_byline_beats_a_date_in_the_lede() -> None:
+    head = '<meta property="article:published_time" content="2026-01-15T09:00:00+00:00">'
+    body = (
+        "<div class='post-meta'>By Harbour Desk • <time>15 January 2026</time></div>"
+        "<h1>Quay reopens</h1>"
+        "<p>It follows a 26 December 2025 ruling.</p>"
+    )
+    found = date_from_html(_page(head, body))
+    assert found is not None and found.when.date().isoformat() == "2026-01-15"
+
+
+def test_the_site_headers_date_is_not_the_byline() -> None:
+    # 22:28 in New York on the 8th, 03:28 UTC on the 9th; the masthead shows today.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-11-09T03:28:35Z"}</script>'
+        '<script>var story = {"date": "2026-11-08T22:28:35-05:00"};</script>'
+    )
+    body = "<div class='site-header__date'>November 9, 2026</div><h1>Quay reopens</h1>"
+    found = date_from_html(_page(head, body))
+    assert found is not None and found.when.date().isoformat() == "2026-11-08"
+
+
+def test_a_blog_posts_weekday_date_header_is_its_date_not_a_widget() -> None:
+    body = (
+        "<div class='post-outer'><div class='post-header'>"
+        "<div class='date-header'>Friday, 5 June 2026</div>"
+        "<h1>Quay reopens</h1></div>"
+        f"<div class='post-body'><p>{STORY}</p></div>"
+        "<div class='comment-block'><a href='#c1'>6 June 2026 at 10:23</a></div></div>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2026-06-05"
+
+
+def test_a_weekday_date_outside_any_post_is_still_the_widget() -> None:
+    body = (
+        "<div class='top'><span class='date'>Friday, 5 June 2026</span></div>"
+        "<h1>Quay reopens</h1><p class='dateline'>Harbour desk, 2 June 2026 08:05</p>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.when.date().isoformat() == "2026-06-02"
+
+
+def test_a_page_wrapped_in_an_hfeed_still_has_a_byline() -> None:
+    # WordPress themes wrap the whole page in the microformat's "hfeed": it is no feed
+    # of other stories, so the post's own byline inside it counts.
+    body = (
+        "<div id='page' class='hfeed site'><h1>Quay reopens</h1>"
+        "<span class='posted-on'>2 June 2026</span>"
+        f"<p>{STORY}</p>"
+        "<div class='related'><span>28 May 2026</span> Quay closed after crane failure</div>"
+        "</div>"
+    )
+    found = date_from_html(_page(body=body))
+    assert found is not None and found.source is DateSource.BYLINE
+    assert found.when.date().isoformat() == "2026-06-02"
+
+
+def test_a_timed_kicker_above_the_headline_dates_the_story() -> None:
+    body = (
+        "<div class='head'><p>02.06.2026 10:16 Uhr - Hafen</p><h1>Quay reopens</h1></div>"
+        f"<p>{STORY}</p><p>{STORY}</p>"
+        "<ul><li><small>30.05.2026 · Hafen</small> Crane inspected</li></ul>"
+    )
+    found = date_from_html(_page(body=body, lang="de"))
+    assert found is not None and found.source is DateSource.BYLINE
+    assert found.when == datetime(2026, 6, 2, 10, 16, tzinfo=UTC)
+
+
+def test_an_untimed_date_above_the_headline_is_no_kicker() -> None:
+    body = "<div class='head'><p>02.06.2026</p><h1>Quay reopens</h1></div>"
+    found = date_from_html(_page(body=body, lang="de"))
+    assert found is None or found.source is not DateSource.BYLINE

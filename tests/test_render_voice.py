@@ -247,3 +247,12 @@ def test_email_parts_carry_focus_and_original_wording_like_the_html() -> None:
     assert parsed(bodies.html).headings == parsed(html).headings
     assert "stood idle from dawn. ^o1 [1][2]" in bodies.text
     assert "Original wording\n----------------\no1. “Les grues" in bodies.text
+
+
+def test_pdf_pages_say_the_date_once_in_their_header() -> None:
+    reader = PdfReader(io.BytesIO(render_pdf(render_text(port_sitrep(), "sitrep.html.j2"))))
+    bare_date = re.compile(r"2026-11-24(?! \d)")  # the day alone: not a source's timestamp
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    # The page header "Port Watch — 2026-11-24" on every page; the headline only on page 1.
+    assert [len(bare_date.findall(text)) for text in pages] == [2] + [1] * (len(pages) - 1)

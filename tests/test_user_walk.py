@@ -235,3 +235,33 @@ def test_a_feed_is_read_for_the_past_day_asked_for(tmp_path: Path) -> None:
         assert past.returncode == 0, past.stderr
     briefing = (tmp_path / "briefings" / f"sitrep-{day}.md").read_text(encoding="utf-8")
     assert "Orontes valley" in briefing
+
+
+def test_a_missing_templates_dir_is_named_before_anything_is_read(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("frontlinewire-hama-airstrikes.html", "orontespost-hama-field-hospital.html"):
+        (inbox / name).write_bytes((EXAMPLES / name).read_bytes())
+    (tmp_path / "brief.toml").write_text(
+        'inbox = ["inbox"]\ntemplates_dir = "my-templates"\n', encoding="utf-8")
+    result = run_brief("today", "--date", EXAMPLE_DAY, cwd=tmp_path)
+    assert result.returncode != 0
+    line = _one_clean_line(result.stderr)
+    assert "templates_dir" in line and "my-templates" in line and "not a folder" in line
+    # Nothing was read or stored: the setting is checked first.
+    assert "Reading" not in result.stderr and not (tmp_path / "brief.db").exists()
+
+
+def test_read_only_commands_make_no_store(tmp_path: Path) -> None:
+    empty = run_brief("sources", "list", cwd=tmp_path)
+    assert empty.returncode == 0 and "no sources yet" in empty.stdout
+    assert "no store at brief.db yet" in _one_clean_line(empty.stderr)
+    (tmp_path / "brief.toml").write_text(
+        '[[sources]]\nurl = "https://wire.example/feed.xml"\nname = "wire"\n', encoding="utf-8")
+    listed = run_brief("sources", "list", cwd=tmp_path)
+    assert listed.returncode == 0 and "wire" in listed.stdout, listed.stderr
+    removed = run_brief("sources", "remove", "wire", cwd=tmp_path)
+    assert removed.returncode != 0 and "brief.toml" in _one_clean_line(removed.stderr)
+    logged = run_brief("log", cwd=tmp_path)
+    assert "no store at brief.db" in _one_clean_line(logged.stderr)
+    assert not (tmp_path / "brief.db").exists()

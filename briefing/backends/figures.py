@@ -8,8 +8,9 @@ event or a deadline ("will meet on Thursday", "is due to report by March 3").
 
 Numbers are read in any language: thousands grouped by comma, point, thin or no-break
 space, or (outside English) a plain space ("12 000 tonnes"); a counted noun ends at the
-language's stop words. The forward-looking and attribution signals are English words,
-so they are applied to English sentences only and never guessed at in another language.
+language's stop words. The forward-looking and attribution signals are English words
+here; other languages have their own small lexicons (briefing.backends.signals), and a
+language with none is never guessed at with English words.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefing.backends.ranking import ATTRIBUTION, Candidate, cosine, quotable
+from briefing.backends.ranking import Candidate, attribution, cosine, quotable
+from briefing.backends.signals import Lexicon, lexicon
 from briefing.models import Citation, KeyFigure, Statement
 from briefing.sentences import stop_words
 from briefing.terms import MONTHS, WEEKDAYS
@@ -77,7 +79,7 @@ _WHEN = re.compile(
 
 def statement(candidate: Candidate, text: str | None = None) -> Statement:
     """A candidate as a cited statement; the citation quotes the sentence verbatim."""
-    match = ATTRIBUTION.search(candidate.text) if _english(candidate.language) else None
+    match = attribution(candidate.text, candidate.language)
     return Statement(
         text=text or candidate.text,
         citations=[Citation(article_id=a, quote=candidate.text) for a in candidate.citations],
@@ -284,20 +286,43 @@ def _one_event(a: Candidate, b: Candidate) -> bool:
     return cosine(a.vector, b.vector) >= 0.25
 
 
-def outlook_sentence(text: str) -> bool:
+def outlook_sentence(text: str, language: str | None = None) -> bool:
     """A forward-looking sentence that says when: a scheduled event or a deadline."""
-    if text.rstrip().endswith("?"):
+    if text.rstrip().endswith(("?", "？", "؟")):
         return False
-    return bool(_EVENT_AHEAD.search(text)) or (bool(_FUTURE.search(text)) and bool(_WHEN.search(text)))
+    if _english(language):
+        return bool(_EVENT_AHEAD.search(text)) or (bool(_FUTURE.search(text))
+                                                   and bool(_WHEN.search(text)))
+    words = lexicon(language)
+    if words is None:
+        return False  # no lexicon: never guessed at with another language's words
+    if any(_time_ahead(text, m, words) for m in words.ahead.finditer(text)):
+        return True  # "la semaine prochaine", "завтра": the time itself lies ahead
+    return bool(words.future.search(text)) and any(
+        _time_ahead(text, m, words) for m in words.when.finditer(text))
+
+
+def _time_ahead(text: str, when: re.Match[str], words: Lexicon) -> bool:
+    """A time that may lie ahead: not marked past ("jeudi dernier", "上周"), and not the
+    day a statement was made ("a déclaré jeudi que ...", "周四表示")."""
+    start, end = when.span()
+    if words.past.search(text[max(0, start - 12) : end + 12]):
+        return False
+    before = text[max(0, start - 30) : start]
+    if any(len(before[m.end():].split()) <= 1 for m in words.attribution.finditer(before)):
+        return False  # the verb of saying, then the time (at most one short word between)
+    after = text[end : end + 20]
+    return not (words.said_after and (m := words.attribution.search(after)) is not None
+                and len(after[: m.start()].split()) <= 1)
 
 
 def outlook(pools: Sequence[Sequence[Candidate]], used: set[str], limit: int = 3) -> list[Candidate]:
     """Up to ``limit`` unused forward-looking sentences, one per leading development."""
     picks: list[Candidate] = []
     for pool in pools[:6]:
-        # the signals are English words: another language's sentence is never guessed at
-        ahead = [c for c in pool if c.key not in used and quotable(c) and _english(c.language)
-                 and outlook_sentence(c.text)]
+        # each language by its own signal words (briefing.backends.signals)
+        ahead = [c for c in pool if c.key not in used and quotable(c)
+                 and outlook_sentence(c.text, c.language)]
         if ahead:
             best = max(ahead, key=lambda c: c.score)
             used.add(best.key)

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from briefing.backends.signals import lexicon
 from briefing.links import has_link
 from briefing.models import Article, Development
 from briefing.sentences import length, split_sentences, terms
@@ -35,8 +36,8 @@ ATTRIBUTION = re.compile(
     r"warned|added|estimated|quoted|insisted|disputed)\b",
     re.I,
 )
-# a report that something was not said: it tells nothing on its own (English only; other
-# languages simply lack this penalty)
+# a report that something was not said: it tells nothing on its own (other languages'
+# wording is in briefing.backends.signals)
 _NON_STATEMENT = re.compile(
     r"\b(?:did not|didn't|does not|has not|have not|could not|would not|declined to|refused to)"
     r"\b[^.;]{0,30}?\b(?:respond|comment|be reached|be (?:independently )?(?:verified|confirmed))",
@@ -185,7 +186,8 @@ def score(pool: list[Candidate], focus: dict[str, float], titles: Sequence[str])
     for candidate, centrality, near in zip(pool, raw, near_all, strict=True):
         position = 1.0 / math.sqrt(1 + candidate.position)
         value = CENTRALITY * centrality / top + POSITION * position
-        value += SUPPORT * math.log1p(candidate.stories) + NEWS * news_value(candidate.text)
+        value += SUPPORT * math.log1p(candidate.stories)
+        value += NEWS * news_value(candidate.text, candidate.language)
         value += LENGTH * min(1.0, length(candidate.text) / 25)  # a full sentence says more
         value -= 0.15 * bool(_DANGLING.match(candidate.text))  # reads wrongly alone
         if not focus:
@@ -214,16 +216,36 @@ def _weighted_centroid(pool: list[Candidate], weights: list[float]) -> list[floa
     return [n / top for n in near]
 
 
-def news_value(text: str) -> float:
-    """Hard-news signals minus feature signals, about -1..1, with no domain vocabulary."""
+def attribution(text: str, language: str | None = None) -> re.Match[str] | None:
+    """Who the sentence says it comes from ("according to residents", "a déclaré"), read
+    with the sentence's language's words; None when it names no source or the language
+    has no lexicon."""
+    words = lexicon(language)
+    if words is not None:
+        return words.attribution.search(text)
+    return ATTRIBUTION.search(text) if (language or "en").split("-")[0] == "en" else None
+
+
+def non_statement(text: str, language: str | None = None) -> bool:
+    """The sentence reports that something was not said ("did not respond to a request")."""
+    words = lexicon(language)
+    return bool((words.non_statement if words else _NON_STATEMENT).search(text))
+
+
+def news_value(text: str, language: str | None = None) -> float:
+    """Hard-news signals minus feature signals, about -1..1, with no domain vocabulary.
+
+    A language with a lexicon is read with its own words; any other with the English ones.
+    """
+    words = lexicon(language)
     value = 0.0
     value += 0.5 * bool(_DIGIT.search(text))
     value += 0.5 * bool(_ACTOR.search(text))
-    value += 0.5 * bool(ATTRIBUTION.search(text))
+    value += 0.5 * bool((words.attribution if words else ATTRIBUTION).search(text))
     value -= 1.0 * text.rstrip().endswith("?")
     value -= 0.7 * bool(_FIRST_PERSON.search(_unquoted(text)))
     value -= 1.0 * bool(_DANGLING.match(text))
-    value -= 1.5 * bool(_NON_STATEMENT.search(text))
+    value -= 1.5 * non_statement(text, language)
     value -= 1.5 * has_link(text)
     return value
 
@@ -247,7 +269,7 @@ def development_value(development: Development, pool: Sequence[Candidate], has_f
     if has_focus:
         return sum(c.relevance for c in best) / max(1, len(best))
     sites = {a.site or a.url or a.id for a in development.articles}
-    hard = sum(news_value(c.text) > 0.6 for c in best) / max(1, len(best))
+    hard = sum(news_value(c.text, c.language) > 0.6 for c in best) / max(1, len(best))
     return math.log1p(len(sites)) + 0.5 * hard
 
 

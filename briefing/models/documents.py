@@ -6,7 +6,7 @@ What was read (a file, a feed item, a page), what became of it (an ``Article``, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -38,6 +38,16 @@ class DateSource(StrEnum):
     FEED_CHANNEL = "feed-channel"  # the feed's own date
     FETCHED = "fetched"  # nothing better: the time we fetched it
     NONE = "none"  # undated
+
+
+
+def has_no_time(when: datetime | None) -> bool:
+    """True when a publication date carried no time of day.
+
+    The date readers give a date without a time as midnight at the page's own offset
+    (the store keeps that offset), so midnight to the microsecond means "the day only".
+    """
+    return when is not None and when.time() == time(0)
 
 
 

@@ -23,6 +23,7 @@ class SourceEntry(BaseModel):
     file: str | None = None
     published_at: datetime | None = None
     undated: bool = False
+    date_only: bool = False  # the date had no time of day: show the day alone
     reliability: str | None = None  # A-F, when the user graded the source
     language: str | None = None  # ISO 639-1 code of the article's text, when detected
     feed_summary: bool = False  # only the feed's summary was read: the page was unavailable
@@ -115,7 +116,7 @@ class Coverage(BaseModel):
     out_of_window: int = 0
     left_out: list[LeftOut] = Field(default_factory=list)  # the out-of-window articles, named
     skipped: list[Skipped] = Field(default_factory=list)
-    undated: list[str] = Field(default_factory=list)  # titles of undated articles kept
+    undated: list[str] = Field(default_factory=list)  # "file or URL — title", undated, kept
     suspicious_passages: int = 0
     quarantined: list[str] = Field(default_factory=list)  # per page: how many, and why
     unverified_claims: int = 0

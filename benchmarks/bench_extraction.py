@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import importlib.util
 import json
 import sys
@@ -128,11 +129,29 @@ def parts(pages: dict[str, bytes]) -> str:
             + f", the rest {rest / len(pages) * 1000:.1f}")
 
 
+def half_of(page_id: str) -> int:
+    """0 or 1: a fixed split of the pages (parity of the id's SHA-1) for 2-fold checks."""
+    return int(hashlib.sha1(page_id.encode()).hexdigest(), 16) % 2
+
+
+def halves(scorer: ModuleType, truth: dict[str, dict], predictions: dict[str, dict]) -> str:
+    """brief's P/R/F1 on each half, so a change can be kept only if it hurts neither."""
+    lines = ["| half | pages | P | R | F1 |", "|---|---|---|---|---|"]
+    for part in (0, 1):
+        ids = [page_id for page_id in truth if half_of(page_id) == part]
+        result = scorer.evaluate({i: truth[i] for i in ids}, {i: predictions[i] for i in ids})
+        lines.append(f"| {part} | {len(ids)} | {result['precision']:.4f} | "
+                     f"{result['recall']:.4f} | {result['f1']:.4f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the side-by-side table and the command that reproduces it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
     parser.add_argument("--worst", type=int, default=10, help="brief's worst pages to list")
+    parser.add_argument("--halves", action="store_true",
+                        help="also score brief on the two halves split by page-id hash parity")
     parser.add_argument("--parts", action="store_true",
                         help="only print where brief's time per page goes")
     args = parser.parse_args(argv)
@@ -161,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| system | P | R | F1 | accuracy | empty | ms per page |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    if "brief" in results and args.halves:
+        print("\n" + halves(scorer, truth, json.loads((OUT / "brief.json").read_text())))
     if "brief" in results and args.worst:
         print(f"\nbrief's {args.worst} worst pages:")
         print(scorer.format_worst(scorer.worst(results["brief"], args.worst)))

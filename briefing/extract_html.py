@@ -27,6 +27,7 @@ from briefing.cleaner import (
 )
 from briefing.dates import date_from_html, parse_html
 from briefing.errors import SourceError
+from briefing.extract_split import join_split_bodies
 from briefing.extract_text import dateline_notes
 from briefing.hidden import drop_hidden, page_titles, rejected_title, title_from_page
 from briefing.models import Article, DateSource, Quarantined, RawDocument
@@ -185,6 +186,7 @@ def from_html(html: str, raw: RawDocument) -> Article:
     drop_popups(tree)
     tables_as_rows(tree)
     collapse_source_breaks(tree)
+    join_split_bodies(tree)  # a story cut in parts around an advert reads whole
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
     links = frozenset(squash(a.text_content()) for a in tree.iter("a"))

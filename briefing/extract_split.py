@@ -79,7 +79,7 @@ def join_split_bodies(tree: Any) -> int:
                 gap = []
             elif signature is not None and _holds_prose(child):
                 first, gap = child, []
-            elif sum(len(node.text_content().split()) for node in gap + [child]) > _GAP_WORDS:
+            elif sum(len(node.text_content().split()) for node in [*gap, child]) > _GAP_WORDS:
                 first, gap = None, []  # real content between: these are separate blocks
             else:
                 gap.append(child)

@@ -184,12 +184,14 @@ def from_html(html: str, raw: RawDocument) -> Article:
             style.text = ""
         hidden = drop_hidden(tree)
     drop_popups(tree)
+    # Link texts are taken before tables become plain rows: a table of headlines
+    # is as much a list of other stories as a <ul> of them.
+    links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
     tables_as_rows(tree)
     collapse_source_breaks(tree)
     join_split_bodies(tree)  # a story cut in parts around an advert reads whole
     # The cleaned tree goes straight in: no second parse. Metadata comes from our own
     # reading of the page's tags above, which is cheaper and never guesses a date.
-    links = frozenset(squash(a.text_content()) for a in tree.iter("a"))
     lines = body_text(tree, raw.url).splitlines()
     script_dateline, paragraphs = strip_lead_dateline(clean_paragraphs(lines, links))
     dateline = find_dateline(lines) or script_dateline

@@ -243,3 +243,26 @@ def test_a_header_rule_does_not_hide_the_links_inside_the_story() -> None:
     result = extract_page(_raw(page, "html", "masthead"))
     assert result.accepted, result.reason
     assert "The council said the work cost" in result.article.paragraphs[0]
+
+
+def test_a_table_of_other_headlines_after_the_story_is_dropped() -> None:
+    story = "".join(f"<p>{sentence}</p>" for sentence in STORY.split(". "))
+    headlines = ["Council delays the vote on the new bus depot", "Rain returns to the valley this weekend",
+                 "Library reopens after a month of repairs"]
+    table = "<table>" + "".join(
+        f"<tr><td><a href='/n/{n}'>{text}</a></td></tr>" for n, text in enumerate(headlines)
+    ) + "</table>"
+    page = _html(f"<h1>Bridge reopens</h1>{story}<div class='latest'>{table}</div>")
+    result = extract_page(_raw(page, "html"))
+    assert result.accepted
+    assert "harvest" in result.article.text
+    assert not any(headline in result.article.text for headline in headlines)
+
+
+def test_a_data_table_in_the_story_is_kept_beside_the_link_filter() -> None:
+    story = "".join(f"<p>{sentence}</p>" for sentence in STORY.split(". "))
+    table = ("<table><tr><th>Crossing</th><th>Open</th></tr>"
+             "<tr><td><a href='/a'>North ferry</a></td><td>daily</td></tr>"
+             "<tr><td><a href='/b'>Old bridge</a></td><td>weekdays</td></tr></table>")
+    result = extract_page(_raw(_html(f"<h1>Bridge reopens</h1>{story}{table}"), "html"))
+    assert "North ferry | daily" in result.article.text

@@ -31,8 +31,15 @@ def _signature(node: Any) -> tuple[str, str] | None:
     return (node.tag, classes) if classes else None
 
 
+def _words(node: Any) -> int:
+    """Words of an element's text; comments and processing instructions have none."""
+    return len(node.text_content().split()) if isinstance(node.tag, str) else 0
+
+
 def _holds_prose(node: Any) -> bool:
     """True when the block holds several paragraphs of running text."""
+    if not isinstance(node.tag, str):
+        return False
     paragraphs = [p.text_content().split() for p in node.iter("p")]
     paragraphs = [words for words in paragraphs if words]
     return (len(paragraphs) >= _PART_PARAGRAPHS
@@ -48,7 +55,7 @@ def _merge(first: Any, later: Any, gap: list[Any]) -> None:
     """
     targets = {_signature(child): child for child in first if _holds_prose(child)}
     prose = [child for child in later if isinstance(child.tag, str) and _holds_prose(child)]
-    rest_words = sum(len(child.text_content().split()) for child in later if child not in prose)
+    rest_words = sum(_words(child) for child in later if child not in prose)
     inner = prose[0] if len(prose) == 1 and rest_words <= _GAP_WORDS else None
     target = targets.get(_signature(inner)) if inner is not None else None
     if target is not None:
@@ -79,7 +86,7 @@ def join_split_bodies(tree: Any) -> int:
                 gap = []
             elif signature is not None and _holds_prose(child):
                 first, gap = child, []
-            elif sum(len(node.text_content().split()) for node in [*gap, child]) > _GAP_WORDS:
+            elif sum(_words(node) for node in [*gap, child]) > _GAP_WORDS:
                 first, gap = None, []  # real content between: these are separate blocks
             else:
                 gap.append(child)

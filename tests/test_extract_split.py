@@ -80,3 +80,11 @@ def test_a_short_heading_between_parts_keeps_its_place() -> None:
     assert join_split_bodies(tree) == 1
     text = tree.text_content()
     assert text.index(_FIRST[-1]) < text.index("Second act") < text.index(_SECOND[0])
+
+
+def test_comments_inside_the_parts_do_not_break_the_join() -> None:
+    between = '<!-- advert slot --><div class="ad-row"><!-- empty --></div>'
+    tree = lxml.html.fromstring(_split_page(between).replace("<p>", "<!-- para --><p>"))
+    assert join_split_bodies(tree) == 1
+    text = tree.text_content()
+    assert text.index(_FIRST[0]) < text.index(_SECOND[-1])

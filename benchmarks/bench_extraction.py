@@ -8,6 +8,7 @@ script says so and exits 0 when they are absent.
     .venv/bin/python benchmarks/bench_extraction.py
     .venv/bin/python benchmarks/bench_extraction.py --worst 15 --systems brief
     .venv/bin/python benchmarks/bench_extraction.py --parts   # where brief's time goes
+    .venv/bin/python benchmarks/bench_extraction.py --systems brief --halves  # 2-fold check
 """
 
 from __future__ import annotations

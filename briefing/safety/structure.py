@@ -1,0 +1,55 @@
+"""Structural signals that do not depend on how an attack is worded.
+
+News reports on the world; it does not talk about itself. A sentence that refers to
+the very text it sits in ("this page", "diesen Text", "本文") and says what must be
+made of it, or that heads a passage with an address to whoever processes that text,
+is speaking to its reader-machine, whatever words it uses for the machine.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.safety.lexicon import COMPILED as P
+
+# "Note for …:", "Hinweis für …:", "给 …：": a heading that turns to an addressee.
+_ADDRESSEE = re.compile(
+    r"\b(?:to|for|für|an|pour|à|aux|para|a)\b|(?:для|к|всем|إلى|الى|给|致)", re.I
+)
+
+
+def about_this_text(text: str) -> str | None:
+    """Why ``text`` speaks to whoever processes the page it sits in, or None."""
+    if P["self_ref"].search(text) is None:
+        return None
+    head, colon, _ = (re.split(r"([:：])", text, maxsplit=1) + ["", ""])[:3]
+    if colon and len(head.split()) <= 14 and P["self_ref"].search(head) and _ADDRESSEE.search(head):
+        return "addressed to whoever processes this text"
+    obligation = P["deontic"].search(text)
+    if obligation is None or P["attribution"].search(text[: obligation.start()]):
+        return None  # no order, or an order a speaker gave (reported speech)
+    # The one obliged is what is made of this text, or whoever makes it: both come
+    # before the modal ("Any recap of this piece should..."), unlike "The council
+    # must publish a summary of this report", where a named party is obliged.
+    subject = text[: obligation.start()]
+    if re.match(r"\s*(?:not\s+)?have\b", text[obligation.end():], re.I):
+        return None  # "should have said": a correction of the past, not an order
+    if P["self_ref"].search(subject) and (P["derived"].search(subject) or P["worked_on"].search(subject)):
+        return "order about what is made of this text"
+    return None
+
+
+# The text set against itself: "whatever the body text says".
+_AGAINST_ITSELF = re.compile(
+    r"\b(?:whatever|regardless of what|no matter what|despite what|contrary to what|"
+    r"irrespective of what)\s+(?:the|this)\s+(?:body\s+)?(?:text|article|story|page|report|copy)\s+"
+    r"(?:says|states|reports|claims|shows)\b", re.I
+)
+
+
+def against_itself(text: str) -> str | None:
+    """A sentence telling its reader to prefer it over the text it sits in."""
+    match = _AGAINST_ITSELF.search(text)
+    if match and P["deontic"].search(text):
+        return "overrides the text it sits in"
+    return None

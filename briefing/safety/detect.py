@@ -356,11 +356,6 @@ def _imperative_output(text: str) -> bool:
     return False
 
 
-_STOP_WORK = compile_fast(
-    r"\bstop (?:summari[sz]ing|writing|following|translating|what you are doing)\b", re.I
-)
-
-
 _ROLE_PLAY = compile_fast(
     r"(?:^|[,:;.!?]\s*|\b(?:please|now|just)\s+)\W*(?:pretend|act as|role-?play|"
     r"(?:assume|take on|play|adopt) the (?:role|persona|part) of|"
@@ -374,7 +369,7 @@ _ROLE_PLAY = compile_fast(
 
 def _directive(text: str) -> str | None:
     """An order or polite request about the summary, without naming the machine."""
-    if _imperative_output(text) or _STOP_WORK.search(text) or _LET_KNOW.search(text):
+    if _imperative_output(text) or P["stop_work"].search(text) or _LET_KNOW.search(text):
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"

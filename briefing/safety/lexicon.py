@@ -213,10 +213,11 @@ OVERRIDE_VERB_LAST = (
 # The text referring to itself: "this page", "the body text", "diesen Text", "本文".
 SELF_REF = _words(
     r"\b(?:this|the present|the above|the following) (?:page|article|story|text|piece|passage|"
-    r"document|post|report|item|copy|feature|dispatch)\b",
+    r"post|copy|feature|dispatch)\b",  # not "this report/document": news discusses those
     r"\bthe (?:body|article|page|story) text\b",
+    r"\b(?:these|the above|the following) (?:paragraphs|lines|pages|words|sentences|passages)\b",
     r"\b(?:ce|cet|cette) (?:texte|article|page|dépêche)\b",
-    r"\bdiese[nmrs]? (?:text|artikel|seite|beitrag|bericht)\b",
+    r"\bdiese[nmrs]? (?:text|artikel|seite|beitrag)\b",
     r"\b(?:este|esta) (?:texto|art[ií]culo|nota|p[aá]gina|noticia)\b",
     r"(?:эт(?:от|у|а|ой|ого|им) (?:текст\w*|стать\w+|страниц\w+|материал\w*))",
     r"(?:本文|这篇|此文|هذا النص|هذه المقالة|هذا المقال)",
@@ -235,7 +236,10 @@ DERIVED = _words(
     r"(?:сводк\w+|пересказ\w*|резюме|摘要|总结|概述|ملخص\w*)",
 )
 # A verb done to a text: "built from this story", "condensing this page", "die diesen Text verarbeiten".
-WORKED_ON = r"\b\w+(?:ing|ed|en|t) (?:from |of |on )?(?:" + SELF_REF + r")|(?:" + SELF_REF + r") \w+(?:en|ent|ть)\b"
+WORKED_ON = (
+    r"\b\w+(?:ing|ed|en|t) (?:from |of |on )?(?:" + SELF_REF + r")|(?:" + SELF_REF + r") \w+(?:en|ent|ть)\b"
+)
+STOP_WORK = r"\bstop (?:summari[sz]ing|writing|following|translating|what you are doing)\b"
 
 COMPILED: dict[str, re.Pattern[str]] = {
     name: compile_fast(pattern, re.IGNORECASE | re.MULTILINE)
@@ -262,5 +266,6 @@ COMPILED: dict[str, re.Pattern[str]] = {
         "deontic": DEONTIC,
         "derived": DERIVED,
         "worked_on": WORKED_ON,
+        "stop_work": STOP_WORK,
     }.items()
 }

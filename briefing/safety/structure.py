@@ -22,8 +22,10 @@ def about_this_text(text: str) -> str | None:
     """Why ``text`` speaks to whoever processes the page it sits in, or None."""
     if P["self_ref"].search(text) is None:
         return None
-    head, colon, _ = (re.split(r"([:：])", text, maxsplit=1) + ["", ""])[:3]
-    if colon and len(head.split()) <= 14 and P["self_ref"].search(head) and _ADDRESSEE.search(head):
+    head, colon, _ = [*re.split(r"([:：])", text, maxsplit=1), "", ""][:3]
+    # A heading of at most 14 words, the bound detect uses for address headings.
+    if colon and len(head.split()) <= 14 and P["self_ref"].search(head) and (
+            _ADDRESSEE.search(head) or P["worked_on"].search(head)):
         return "addressed to whoever processes this text"
     obligation = P["deontic"].search(text)
     if obligation is None or P["attribution"].search(text[: obligation.start()]):

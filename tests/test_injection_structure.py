@@ -27,6 +27,8 @@ def test_text_ordering_what_is_made_of_itself(sentence: str) -> None:
     "Ministers who ignored this report must resign, the opposition said.",
     "Software firms should report breaches within 72 hours, this article argues.",
     "Note to readers: this story contains images some may find distressing.",
+    "Corrections to this article: the minister was misnamed.",
+    "A priest began the service with these words: “We are gathered here in hope.”",
 ])
 def test_news_about_itself_or_others_is_not_an_order(sentence: str) -> None:
     assert judge(sentence) is None

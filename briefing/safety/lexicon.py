@@ -215,7 +215,7 @@ SELF_REF = _words(
     r"\b(?:this|the present|the above|the following) (?:page|article|story|text|piece|passage|"
     r"post|copy|feature|dispatch)\b",  # not "this report/document": news discusses those
     r"\bthe (?:body|article|page|story) text\b",
-    r"\b(?:these|the above|the following) (?:paragraphs|lines|pages|words|sentences|passages)\b",
+    r"\b(?:these|the above|the following) (?:paragraphs|pages|passages)\b",  # not "these words:", which opens a quote
     r"\b(?:ce|cet|cette) (?:texte|article|page|dépêche)\b",
     r"\bdiese[nmrs]? (?:text|artikel|seite|beitrag)\b",
     r"\b(?:este|esta) (?:texto|art[ií]culo|nota|p[aá]gina|noticia)\b",

@@ -13,9 +13,22 @@ import re
 from briefing.safety.lexicon import COMPILED as P
 
 # "Note for …:", "Hinweis für …:", "给 …：": a heading that turns to an addressee.
+# The preposition opens the heading or follows its first words ("Note for", "Hinweis für").
 _ADDRESSEE = re.compile(
-    r"\b(?:to|for|für|an|pour|à|aux|para|a)\b|(?:для|к|всем|إلى|الى|给|致)", re.I
+    r"^(?:\w+\s+){0,2}?(?:(?:to|for|für|an (?:die|das|den|alle|jede)|pour|à|aux|para|"
+    r"a (?:quien|los|las|la|cualquier))\b|для|к\b|всем|إلى|الى|给|致)", re.I
 )
+# "Corrections to this article:", "Update on this story:": the text is the topic, not the reader.
+_ABOUT_THE_TEXT = re.compile(r"\b(?:to|for|in|on|of|about|à|pour|für|zu|para|a)\s*$", re.I)
+
+
+def _names_its_reader(head: str) -> bool:
+    """A heading that addresses whoever handles this text ("Note for anyone reading this page")."""
+    if P["worked_on"].search(head):
+        return True
+    ref = P["self_ref"].search(head)
+    return bool(ref and _ADDRESSEE.match(" ".join(head.split()[:3]))
+                and not _ABOUT_THE_TEXT.search(head[: ref.start()]))
 
 
 def about_this_text(text: str) -> str | None:
@@ -24,8 +37,7 @@ def about_this_text(text: str) -> str | None:
         return None
     head, colon, _ = [*re.split(r"([:：])", text, maxsplit=1), "", ""][:3]
     # A heading of at most 14 words, the bound detect uses for address headings.
-    if colon and len(head.split()) <= 14 and P["self_ref"].search(head) and (
-            _ADDRESSEE.search(head) or P["worked_on"].search(head)):
+    if colon and len(head.split()) <= 14 and _names_its_reader(head):
         return "addressed to whoever processes this text"
     obligation = P["deontic"].search(text)
     if obligation is None or P["attribution"].search(text[: obligation.start()]):

@@ -1,7 +1,8 @@
 """Our own paraphrased attacks and look-alike news, through the extractor.
 
 tests/fixtures/injection/attacks.json was written to fix the filter's rules against;
-round2.json was written afterwards, to see whether those rules carry to new wording.
+round2.json was written afterwards, to see whether those rules carry to new wording;
+round3.json and round4.json likewise (round4 aims at structure rather than wording).
 Each attack sits in its carrier between three news paragraphs; its canary word must
 reach no field of the article. Each legitimate sentence's canary must survive.
 """
@@ -23,7 +24,7 @@ from briefing.safety.normalise import normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "injection"
 SETS = {name: json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-        for name in ("attacks", "round2", "round3")}
+        for name in ("attacks", "round2", "round3", "round4")}
 
 
 def _cases(kind: str) -> list[Any]:

@@ -15,6 +15,7 @@ import re
 from briefing.safety.fastre import compile_fast
 from briefing.safety.lexicon import COMPILED as P
 from briefing.safety.normalise import decoded_blobs, normalise, percent_decoded, rot13_reading
+from briefing.safety.structure import about_this_text, against_itself
 
 _QUOTE_PAIRS = {
     "“": "”", "«": "»", "„": "“", "「": "」", "『": "』", '"': '"', "‚": "‘", "‘": "’", "'": "'",
@@ -104,7 +105,8 @@ def judge(sentence: str) -> str | None:
     if reported_quote(text):
         # Judge only the reporter's own words; the speaker's quoted words are news.
         text = _outside(text, quote_spans(text))
-    return _addressed(text) or _override(text) or _directive(text) or _about_the_output(text)
+    return (_addressed(text) or _override(text) or _directive(text) or _about_the_output(text)
+            or about_this_text(text) or against_itself(text))
 
 
 def _about_the_output(text: str) -> str | None:
@@ -146,7 +148,7 @@ def _fake_turns(text: str, strict: bool = True) -> bool:
     """Chat roles written into the text: two labels, or one leading a request."""
     labels = P["role_label"].findall(text)
     stripped = text.lstrip(" \"'“[(<-*#>")
-    starts = P["role_label"].match(stripped)
+    starts = P["role_label"].match(stripped) or P["role_label"].match(stripped := text.lstrip())
     if len(labels) >= 2:
         return True
     if starts is None:
@@ -354,11 +356,6 @@ def _imperative_output(text: str) -> bool:
     return False
 
 
-_STOP_WORK = compile_fast(
-    r"\bstop (?:summari[sz]ing|writing|following|translating|what you are doing)\b", re.I
-)
-
-
 _ROLE_PLAY = compile_fast(
     r"(?:^|[,:;.!?]\s*|\b(?:please|now|just)\s+)\W*(?:pretend|act as|role-?play|"
     r"(?:assume|take on|play|adopt) the (?:role|persona|part) of|"
@@ -372,7 +369,7 @@ _ROLE_PLAY = compile_fast(
 
 def _directive(text: str) -> str | None:
     """An order or polite request about the summary, without naming the machine."""
-    if _imperative_output(text) or _STOP_WORK.search(text) or _LET_KNOW.search(text):
+    if _imperative_output(text) or P["stop_work"].search(text) or _LET_KNOW.search(text):
         return "instruction to the summariser"
     if _ROLE_PLAY.search(text):
         return "role-play request to the summariser"

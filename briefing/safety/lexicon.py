@@ -159,9 +159,9 @@ ATTRIBUTION = _words(
     r"(?:قال|وقال|قالت|صرح|أضاف|بحسب|وفقا)",
     r"(?:表示|说|称|指出)",
 )
-ROLE_LABEL = (
-    r"\b(?:system|user|assistant|human|ai|bot|developer|model|instruction|response)\b[\])>]?\s*:"
-)
+_ROLES = r"(?:system|user|assistant|human|ai|bot|developer|model|instruction|response)"
+# "SYSTEM:", and the same role set off in brackets: "[assistant]", "<user>".
+ROLE_LABEL = r"\b" + _ROLES + r"\b[\])>]?\s*:|[\[<]\s*" + _ROLES + r"\s*[\]>]"
 CHAT_TOKEN = (
     r"<\|[^|<>]{1,30}\|>|\[/?(?:inst|sys|system)\]|<</?sys>>|^#{2,} ?(?:instruction|system|"
     r"response)\b|\bbegin(?:ning)? of (?:system|new) (?:prompt|instructions?)\b|\bsystem prompt\s*:"
@@ -210,6 +210,37 @@ OVERRIDE_VERB_LAST = (
     r"\btalimat\w*\s+(?:\w+\s+){0,2}?(?:yok say|görmezden gel|unut|dikkate alma)\w*"
 )
 
+# The text referring to itself: "this page", "the body text", "diesen Text", "本文".
+SELF_REF = _words(
+    r"\b(?:this|the present|the above|the following) (?:page|article|story|text|piece|passage|"
+    r"post|copy|feature|dispatch)\b",  # not "this report/document": news discusses those
+    r"\bthe (?:body|article|page|story) text\b",
+    r"\b(?:these|the above|the following) (?:paragraphs|pages|passages)\b",  # not "these words:", which opens a quote
+    r"\b(?:ce|cet|cette) (?:texte|article|page|dépêche)\b",
+    r"\bdiese[nmrs]? (?:text|artikel|seite|beitrag)\b",
+    r"\b(?:este|esta) (?:texto|art[ií]culo|nota|p[aá]gina|noticia)\b",
+    r"(?:эт(?:от|у|а|ой|ого|им) (?:текст\w*|стать\w+|страниц\w+|материал\w*))",
+    r"(?:本文|这篇|此文|هذا النص|هذه المقالة|هذا المقال)",
+)
+# Obligation, in the inbox's languages: what someone is told they must do.
+DEONTIC = _words(
+    r"\b(?:must|should|ought to|shall|needs? to|ha(?:ve|s) to|(?:is|are) to|(?:is|are) expected to)\b",
+    r"\b(?:muss|müssen|soll|sollen|sollte|sollten|doit|doivent|devez|devrait|devraient|debe|"
+    r"deben|debería|deberían|hay que)\b",
+    r"(?:должн\w*|следует|нужно|必须|应当|应该|需要|يجب|ينبغي)",
+)
+# What is made of a text: its summary, digest, rewrite, in any of its names.
+DERIVED = _words(
+    r"\b(?:summar\w+|digests?|briefings?|recaps?|write-?ups?|overviews?|outputs?|responses?|"
+    r"synops[ie]s|abstracts?|rewrites?|versions?|renderings?|condens\w+|r[ée]sum[ée]s?|zusammenfassung\w*|resumen\w*)\b",
+    r"(?:сводк\w+|пересказ\w*|резюме|摘要|总结|概述|ملخص\w*)",
+)
+# A verb done to a text: "built from this story", "condensing this page", "die diesen Text verarbeiten".
+WORKED_ON = (
+    r"\b\w+(?:ing|ed|en|t) (?:from |of |on )?(?:" + SELF_REF + r")|(?:" + SELF_REF + r") \w+(?:en|ent|ть)\b"
+)
+STOP_WORK = r"\bstop (?:summari[sz]ing|writing|following|translating|what you are doing)\b"
+
 COMPILED: dict[str, re.Pattern[str]] = {
     name: compile_fast(pattern, re.IGNORECASE | re.MULTILINE)
     for name, pattern in {
@@ -231,5 +262,10 @@ COMPILED: dict[str, re.Pattern[str]] = {
         "form_order": FORM_ORDER,
         "foreign_greeting": FOREIGN_GREETING,
         "override_verb_last": OVERRIDE_VERB_LAST,
+        "self_ref": SELF_REF,
+        "deontic": DEONTIC,
+        "derived": DERIVED,
+        "worked_on": WORKED_ON,
+        "stop_work": STOP_WORK,
     }.items()
 }
